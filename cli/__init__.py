@@ -1,0 +1,1 @@
+"""newsdown's command line: Typer app, inputs, outputs, reporting and exit codes."""

@@ -1,0 +1,3 @@
+from newsdown.cli.app import main
+
+main()

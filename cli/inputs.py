@@ -1,0 +1,68 @@
+"""Command-line arguments to input specs: files, folders (recursive), URLs and standard input."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from newsdown.converters.fetch import is_url
+
+# What a folder is searched for; other files in it are not pages and are passed over.
+PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".txt", ".html.gz", ".htm.gz")
+STDIN = "-"
+# Schemes that look like URLs but are never fetched: local files by URL, scripts, inline data.
+REFUSED_SCHEMES = ("file:", "javascript:", "data:", "ftp:", "vbscript:", "about:", "mailto:")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputSpec:
+    """One input to convert, and where its output goes relative to --output-dir."""
+
+    origin: str  # as the user gave it (or the file path inside a folder)
+    kind: Literal["file", "url", "stdin", "invalid"]
+    path: Path | None = None
+    relative: Path | None = None  # for folder inputs: the path under the folder, to mirror
+    problem: str = ""  # why an "invalid" input cannot be read, reported as its failure
+
+
+def expand_inputs(arguments: Iterable[str]) -> Iterator[InputSpec]:
+    """Yield one spec per page, lazily, so a folder of 100,000 pages is never listed in memory."""
+    for argument in arguments:
+        if argument == STDIN:
+            yield InputSpec(origin=STDIN, kind="stdin")
+        elif is_url(argument):
+            yield InputSpec(origin=argument, kind="url")
+        elif argument.lower().startswith(REFUSED_SCHEMES):
+            scheme = argument.split(":", 1)[0]
+            yield InputSpec(origin=argument, kind="invalid", problem=f"{scheme}: URLs are not supported")
+        elif Path(argument).is_dir():
+            yield from walk_folder(Path(argument))
+        else:
+            yield InputSpec(origin=argument, kind="file", path=Path(argument))
+
+
+def walk_folder(folder: Path) -> Iterator[InputSpec]:
+    """Pages under a folder, recursively, sorted for a stable order; symlinked folders not followed."""
+    for directory, subdirectories, files in os.walk(folder, onerror=None):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not is_page_name(name):
+                continue
+            path = Path(directory, name)
+            yield InputSpec(origin=str(path), kind="file", path=path, relative=path.relative_to(folder))
+
+
+def is_page_name(name: str) -> bool:
+    return name.lower().endswith(PAGE_SUFFIXES)
+
+
+def page_stem(name: str) -> str:
+    """'a.html.gz' -> 'a', 'b.htm' -> 'b', 'c' -> 'c'."""
+    lowered = name.lower()
+    for suffix in sorted(PAGE_SUFFIXES, key=len, reverse=True):
+        if lowered.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return Path(name).stem or name

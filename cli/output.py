@@ -1,0 +1,128 @@
+"""Where results go and how they are written: safe names, no silent overwrite, atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from newsdown.cli.inputs import InputSpec, page_stem
+from newsdown.converters.errors import OutputError
+
+MAX_SLUG = 80  # characters; long enough to read, short enough for every file system
+MAX_COMPONENT_BYTES = 200  # under the 255-byte limit of common file systems, leaving room for suffixes
+NON_SLUG = re.compile(r"[^a-z0-9]+")
+UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+)
+EXTENSIONS = {"markdown": ".md", "json": ".json", "text": ".txt"}
+
+
+class TargetExistsError(OutputError):
+    """The output file is already there; without --force the input is skipped, not failed."""
+
+
+def slugify(text: str) -> str:
+    """'Four Armenian soldiers killed…' -> 'four-armenian-soldiers-killed', safe on every OS."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        slug = slug[:MAX_SLUG].rsplit("-", 1)[0] or slug[:MAX_SLUG]
+    return safe_component(slug) if slug else ""
+
+
+def safe_component(name: str) -> str:
+    """One path component that cannot escape the folder or trip Windows."""
+    name = UNSAFE_NAME.sub("_", name).strip(" .") or "article"
+    if name.split(".")[0].lower() in WINDOWS_RESERVED:
+        name = f"_{name}"
+    while len(name.encode("utf-8")) > MAX_COMPONENT_BYTES:
+        name = name[:-1]
+    return name
+
+
+def relative_output(spec: InputSpec, title: str | None, extension: str) -> Path:
+    """The output path under --output-dir: mirrored for folder inputs, the stem or a slug otherwise."""
+    if spec.relative is not None:
+        parts = [safe_component(part) for part in spec.relative.parent.parts if part not in ("", ".", "..")]
+        return Path(*parts, safe_component(page_stem(spec.relative.name)) + extension)
+    if spec.kind == "file" and spec.path is not None:
+        return Path(safe_component(page_stem(spec.path.name)) + extension)
+    return Path((slugify(title or "") or _url_fallback(spec.origin)) + extension)
+
+
+def _url_fallback(origin: str) -> str:
+    from urllib.parse import urlsplit
+
+    if origin == "-":
+        return "article"
+    parts = urlsplit(origin)
+    last = [p for p in parts.path.split("/") if p]
+    return slugify(page_stem(last[-1]) if last else parts.hostname or "") or "article"
+
+
+class OutputPlan:
+    """Assigns output paths in input order; a name already taken in this run gets -2, -3, ..."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.claimed: set[str] = set()
+
+    def claim(self, relative: Path) -> Path:
+        stem, suffix = relative.stem, relative.suffix
+        candidate, number = relative, 1
+        # Case-insensitive file systems (macOS, Windows) treat A.md and a.md as one file.
+        while str(candidate).casefold() in self.claimed:
+            number += 1
+            candidate = relative.with_name(f"{stem}-{number}{suffix}")
+        self.claimed.add(str(candidate).casefold())
+        target = self.root / candidate
+        _ensure_inside(self.root, target)
+        return target
+
+
+def _ensure_inside(root: Path, target: Path) -> None:
+    resolved_root = root.resolve()
+    if not target.resolve().is_relative_to(resolved_root):
+        raise OutputError(f"refusing to write outside {root}: {target}")
+
+
+def write_atomically(target: Path, text: str, *, force: bool) -> None:
+    """Write via a temporary file in the same folder, then rename, so a file is never half-written.
+
+    Without force an existing file is never replaced, not even one created while we wrote.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name[:50]}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        _publish(Path(temporary), target, force=force)
+    except OSError as error:
+        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _publish(temporary: Path, target: Path, *, force: bool) -> None:
+    if force:
+        os.replace(temporary, target)
+        return
+    try:
+        # link() fails if the target exists: an atomic "create only if absent".
+        os.link(temporary, target)
+    except FileExistsError:
+        raise TargetExistsError(f"{target} exists (use --force to overwrite)") from None
+    except OSError:
+        # No hard links here (some network or FAT file systems): check, then rename.
+        if target.exists():
+            raise TargetExistsError(f"{target} exists (use --force to overwrite)") from None
+        os.replace(temporary, target)

@@ -1,0 +1,145 @@
+"""Article HTML to Markdown: markdownify with our flavour, then whitespace normalisation.
+
+Flavour (features.md 4.4): ATX headings, `-` bullets, `**strong**`/`*em*`, fenced code with the
+language from `class="language-x"`, backslash hard breaks (editors strip trailing spaces), GFM
+tables with a header row, absolute links, no `javascript:` or empty links, images as
+`![alt](url)` on their own line, at most one blank line between blocks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from markdownify import MarkdownConverter
+
+BLANK_RUNS = re.compile(r"\n{3,}")
+TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", ""})
+# Characters that would end or break a Markdown link destination.
+UNSAFE_IN_URL = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
+CODE_LANGUAGE = re.compile(r"(?:lang|language)-([\w+#-]+)")
+HEADING = re.compile(r"^(#{1,6}) ", re.M)
+
+
+class _NewsMarkdown(MarkdownConverter):
+    """markdownify with link, image and code handling suited to news articles."""
+
+    def __init__(self, *, base_url: str | None, images: bool, links: bool) -> None:
+        super().__init__(
+            heading_style="atx",
+            bullets="-",
+            newline_style="backslash",
+            table_infer_header=True,
+            escape_misc=False,
+            keep_inline_images_in=["a", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"],
+            code_language_callback=_code_language,
+            bs4_options="lxml",
+        )
+        self.base_url = base_url
+        self.images = images
+        self.links = links
+
+    def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        href = self._safe_url(el.get("href"))
+        if not self.links or href is None or href.startswith("#"):
+            return text
+        el["href"] = href
+        el.attrs.pop("title", None)
+        result: str = MarkdownConverter.convert_a(self, el, text, parent_tags)
+        return result
+
+    def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if not self.images:
+            return ""
+        src = self._safe_url(el.get("src"))
+        if not src or src.startswith("data:"):
+            return ""
+        el["src"] = src
+        el.attrs.pop("title", None)
+        el["alt"] = " ".join((el.get("alt") or "").replace("[", "(").replace("]", ")").split())
+        result: str = MarkdownConverter.convert_img(self, el, text, parent_tags)
+        return result
+
+    def convert_figure(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        return f"\n\n{text.strip()}\n\n" if text.strip() else ""
+
+    def convert_figcaption(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        caption = " ".join(text.split())
+        return f"\n\n*{caption.strip('*_ ')}*\n\n" if caption.strip("*_ ") else ""
+
+    def _safe_url(self, url: str | None) -> str | None:
+        if not url or not url.strip():
+            return None
+        url = url.strip()
+        if self.base_url and not url.startswith("#"):
+            try:
+                url = urljoin(self.base_url, url)
+            except ValueError:
+                return None
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            return None
+        if scheme not in SAFE_SCHEMES and scheme != "data":
+            return None  # javascript:, vbscript: and friends never reach the output
+        for char, escaped in UNSAFE_IN_URL.items():
+            url = url.replace(char, escaped)
+        return url
+
+
+def _code_language(el: Any) -> str:
+    for node in (el, el.find("code")):
+        if node is None:
+            continue
+        match = CODE_LANGUAGE.search(" ".join(node.get("class") or ()))
+        if match:
+            return match.group(1)
+    return ""
+
+
+def html_to_markdown(
+    html: str, *, base_url: str | None = None, images: bool = True, links: bool = True
+) -> str:
+    """Convert an article's HTML fragment to normalised Markdown."""
+    converter = _NewsMarkdown(base_url=base_url, images=images, links=links)
+    with warnings.catch_warnings():
+        # bs4 warns when a fragment looks like a file name or URL; for us it is just text.
+        warnings.simplefilter("ignore")
+        markdown: str = converter.convert(html)
+    return normalise(markdown)
+
+
+def normalise(markdown: str) -> str:
+    """NFC, no NBSP, no trailing spaces, at most one blank line, exactly one final newline."""
+    markdown = unicodedata.normalize("NFC", markdown).replace("\u00a0", " ").replace("\r", "")
+    markdown = TRAILING_SPACE.sub("", markdown)
+    markdown = BLANK_RUNS.sub("\n\n", markdown).strip("\n")
+    return markdown + "\n" if markdown else ""
+
+
+def shift_headings(markdown: str) -> str:
+    """Shift heading levels so the body's highest heading is `##` (the title is level one)."""
+    levels = [len(m.group(1)) for m in HEADING.finditer(markdown)]
+    if not levels or min(levels) == 2:
+        return markdown
+    shift = 2 - min(levels)
+    return HEADING.sub(lambda m: "#" * max(1, min(6, len(m.group(1)) + shift)) + " ", markdown)
+
+
+IMAGE_SYNTAX = re.compile(r"!\[([^\]]*)\]\([^)]*\)\n?")
+LINK_SYNTAX = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+EMPHASIS_MARKS = re.compile(r"(?<![\w\\])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w])")
+BLOCK_MARKERS = re.compile(r"^(?:#{1,6} |> ?|```.*$)", re.M)
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text for `--format text`: the words, without Markdown syntax or image references."""
+    text = IMAGE_SYNTAX.sub("", markdown)
+    text = LINK_SYNTAX.sub(r"\1", text)
+    text = BLOCK_MARKERS.sub("", text)
+    text = EMPHASIS_MARKS.sub("", text).replace("\\\n", "\n")
+    return normalise(text)

@@ -1,0 +1,95 @@
+"""The conversion pipeline: decode -> parse -> metadata -> extract/filter -> Markdown -> Article.
+
+Pure: it never prints and never exits; failures are NewsdownError subclasses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from newsdown.converters.decode import decode
+from newsdown.converters.errors import NoArticleError
+from newsdown.converters.model import Article, Document, Metadata, Options, Removal, Source
+
+WORD = re.compile(r"\w+")
+FIRST_HEADING = re.compile(r"\A(#{1,6}) +(.+?)\s*(?:\n+|\Z)")
+
+
+def convert_source(source: Source, options: Options | None = None) -> Article:
+    """Convert raw input bytes (file, stdin or HTTP body) into an Article."""
+    options = options or Options()
+    document = decode(source, options.input_format)
+    if document.kind == "text":
+        from newsdown.converters.text import convert_text_document
+
+        return convert_text_document(document, options)
+    return convert_html_document(document, options)
+
+
+def convert_html(html: str | bytes, url: str | None = None, options: Options | None = None) -> Article:
+    """Convert one HTML page (text or bytes) to an Article; `url` resolves links and fills `source`."""
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    origin = url or "<html>"
+    html_options = options or Options(input_format="html")
+    return convert_source(Source(origin=origin, data=data, url=url), html_options)
+
+
+def convert_html_document(document: Document, options: Options) -> Article:
+    from newsdown.converters.extract import extract_article, parse_html
+    from newsdown.converters.markdown import html_to_markdown, shift_headings
+    from newsdown.converters.metadata import read_metadata
+
+    url = document.source.url
+    tree = parse_html(document.text)
+    metadata = read_metadata(tree, url)
+    extracted = extract_article(tree, url)
+    body = html_to_markdown(
+        extracted.html, base_url=url, images=options.include_images, links=options.include_links
+    )
+    body = shift_headings(drop_title_heading(body, metadata.title))
+    return build_article(document, metadata, body, extracted.removed, options)
+
+
+def build_article(
+    document: Document,
+    metadata: Metadata,
+    body: str,
+    removed: tuple[Removal, ...],
+    options: Options,
+) -> Article:
+    """Join metadata and body; an article without words is an error unless --allow-empty."""
+    if not WORD.search(body) and not options.allow_empty:
+        raise NoArticleError("no article found")
+    source = document.source
+    return Article(
+        title=metadata.title,
+        authors=metadata.authors,
+        published=metadata.published,
+        modified=metadata.modified,
+        publisher=metadata.publisher,
+        credit=metadata.credit,
+        source=metadata.canonical_url or source.url or (source.origin if source.origin != "-" else None),
+        description=metadata.description,
+        image=metadata.image,
+        language=metadata.language,
+        tags=metadata.tags,
+        section=metadata.section,
+        body_markdown=body,
+        removed=removed,
+    )
+
+
+def drop_title_heading(body: str, title: str | None) -> str:
+    """The headline is in the front matter, so a first heading that repeats it goes."""
+    match = FIRST_HEADING.match(body)
+    if title and match and _same_text(match.group(2), title):
+        return body[match.end() :]
+    return body
+
+
+def _same_text(a: str, b: str) -> bool:
+    def words(text: str) -> list[str]:
+        return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+    return words(a) == words(b)
