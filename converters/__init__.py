@@ -15,7 +15,7 @@ from newsdown.converters.errors import (
     OutputError,
 )
 from newsdown.converters.model import Article, Metadata, Options, Removal, Source
-from newsdown.converters.pipeline import convert_html, convert_source
+from newsdown.converters.pipeline import convert_html, convert_source, convert_text
 
 __all__ = [
     "Article",
@@ -30,4 +30,5 @@ __all__ = [
     "Source",
     "convert_html",
     "convert_source",
+    "convert_text",
 ]

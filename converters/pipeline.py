@@ -35,6 +35,12 @@ def convert_html(html: str | bytes, url: str | None = None, options: Options | N
     return convert_source(Source(origin=origin, data=data, url=url), html_options)
 
 
+def convert_text(text: str, url: str | None = None, options: Options | None = None) -> Article:
+    """Convert a plain-text dump of a news page (copied, saved as text, lynx -dump) to an Article."""
+    text_options = options or Options(input_format="text")
+    return convert_source(Source(origin=url or "<text>", data=text.encode("utf-8"), url=url), text_options)
+
+
 def convert_html_document(document: Document, options: Options) -> Article:
     from newsdown.converters.extract import extract_article, parse_html
     from newsdown.converters.markdown import html_to_markdown, shift_headings
