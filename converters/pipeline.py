@@ -46,9 +46,10 @@ def convert_html_document(document: Document, options: Options) -> Article:
     from newsdown.converters.markdown import html_to_markdown, shift_headings
     from newsdown.converters.metadata import read_metadata
 
-    url = document.source.url
     tree = parse_html(document.text)
-    metadata = read_metadata(tree, url)
+    metadata = read_metadata(tree, document.source.url)
+    # A saved page has no URL of its own, but its declared canonical URL resolves its links.
+    url = document.source.url or metadata.canonical_url
     extracted = extract_article(tree, url)
     body = html_to_markdown(
         extracted.html, base_url=url, images=options.include_images, links=options.include_links
