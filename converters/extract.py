@@ -1,23 +1,33 @@
-"""Parse HTML once and find the article in it with readability-lxml, around our boilerplate filter."""
+"""Parse HTML once and find the article in it with readability-lxml, around our boilerplate filter.
+
+prune_page (boilerplate.py) -> readability on the pruned tree -> recovery of what readability missed
+(recover.py) -> clean_article (boilerplate.py) -> the article's HTML.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
+from typing import Any
 
 import lxml.html
 from lxml import etree
 
-from newsdown.converters.boilerplate import clean_article, prune_page
+from newsdown.converters.boilerplate import clean_article
 from newsdown.converters.errors import InputError, NoArticleError
 from newsdown.converters.model import Extracted
+from newsdown.converters.prune import headline_of, prune_page
+from newsdown.converters.recover import json_ld_bodies, recover_article
 
 # lxml refuses str input that carries an XML encoding declaration; the text is already decoded.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# ... and any control character XML forbids (some CMSs leak them into pages).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse a whole page; the tree is shared by the metadata and extraction stages."""
-    text = XML_DECLARATION.sub("", text, count=1)
+    text = CONTROL_CHARACTERS.sub("", XML_DECLARATION.sub("", text, count=1))
     try:
         return lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
@@ -25,14 +35,61 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 
 
 def extract_article(tree: lxml.html.HtmlElement, url: str | None = None) -> Extracted:
-    """Find the article: prune page boilerplate, run readability, clean what it returns."""
-    from readability import Document
+    """Find the article: prune page boilerplate, run readability, recover and clean what it returns.
+
+    The tree is pruned in place (the metadata stage has read it already).
+    """
+    bodies = json_ld_bodies(tree)  # before pruning: JSON-LD sits in <script>
+    headline = headline_of(tree)
+    pruned = prune_page(tree)
+    article = _readability(tree, url)
+    article = recover_article(article, bodies)
+    cleaned, removed = clean_article(article, headline)
+    html = lxml.html.tostring(cleaned, encoding="unicode", method="html")
+    return Extracted(html=html, removed=pruned + removed)
+
+
+def _readability(tree: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlElement:
     from readability.readability import Unparseable
 
-    pruned = prune_page(tree)
+    document = _Readability(tree, url=url)
     try:
-        summary = Document(tree, url=url).summary(html_partial=True)
+        document.summary(html_partial=True)
     except Unparseable as error:
         raise NoArticleError(f"no article found ({error})") from None
-    cleaned = clean_article(summary)
-    return Extracted(html=cleaned.html, removed=pruned + cleaned.removed)
+    article = document.article
+    if article is None:
+        raise NoArticleError("no article found")
+    return article
+
+
+def _readability_class() -> type[Any]:
+    from readability import Document
+
+    class Readability(Document):  # type: ignore[misc]
+        """readability-lxml on a tree we already parsed and pruned.
+
+        `_parse` would drop hidden elements (done by prune_page) and run lxml's Cleaner (scripts,
+        styles, comments: done by prune_page) on a deep copy; a plain deep copy is all that is left
+        to do, and a copy it must be, since `summary` mutates it and re-parses on retry. The article
+        element is kept instead of being serialised and re-parsed.
+        """
+
+        article: lxml.html.HtmlElement | None = None
+
+        def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+            doc = copy.deepcopy(input)
+            if self.url:
+                doc.make_links_absolute(self.url, resolve_base_href=True, handle_failures="discard")
+            else:
+                doc.resolve_base_href(handle_failures="discard")
+            return doc
+
+        def get_clean_html(self) -> str:
+            self.article = self.html
+            return str(lxml.html.tostring(self.html, encoding="unicode", method="html"))
+
+    return Readability
+
+
+_Readability = _readability_class()
