@@ -156,7 +156,7 @@ def test_no_front_matter_no_images_no_links() -> None:
 def test_images_are_absolute_markdown_images_by_default() -> None:
     body = newsdown(PAGE).stdout.decode()
     assert (
-        "![Waves breaking over the old harbour wall in January](https://www.coastalcourier.example/media/"
+        "![The Mill Creek outfall at low tide](https://www.coastalcourier.example/media/2024/03/mill-creek.jpg)"
         in body
     )
 
