@@ -1,6 +1,9 @@
-"""Per-field accuracy of `read_metadata` on the hand-written evaluation pages.
+"""Per-field accuracy of `read_metadata` on the hand-written evaluation pages, beside other tools.
 
-Usage: python bench/metadata_eval.py [--verbose]
+Usage: python bench/metadata_eval.py [--verbose] [--ours-only]
+
+trafilatura and newspaper4k, when installed (`pip install trafilatura newspaper4k`; neither is a
+dependency of ours), run on the same pages with the same scoring and get a column each.
 
 The pages live in tests/fixtures/metadata/ with one expected.json mapping each file name to
 {url, title, authors, published (YYYY-MM-DD or null), publisher}.  A field is right when:
@@ -11,10 +14,16 @@ date falls on the same calendar day, the publisher matches after whitespace norm
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import importlib.util
+import io
 import json
+import logging
 import time
 import unicodedata
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +34,8 @@ from newsdown.converters.model import Metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "metadata"
 FIELDS = ("title", "authors", "published", "publisher")
+# A reader turns (html, url) into the four scored values.
+Reader = Callable[[str, str | None], dict[str, object]]
 # Best of several runs: the first run pays for imports and regex compilation.
 TIMING_RUNS = 5
 
@@ -77,6 +88,67 @@ def expected_values(expected: dict[str, object]) -> dict[str, object]:
     }
 
 
+def trafilatura_values(text: str, url: str | None) -> dict[str, object]:
+    import trafilatura
+
+    document = trafilatura.extract_metadata(text, default_url=url)
+    authors = document.author.split("; ") if document.author else []
+    return {
+        "title": normalise(document.title),
+        "authors": {normalise(name) for name in authors},
+        "published": document.date[:10] if document.date else None,
+        "publisher": normalise(document.sitename),
+    }
+
+
+def newspaper_values(text: str, url: str | None) -> dict[str, object]:
+    import newspaper  # type: ignore[import-untyped]
+
+    article = newspaper.Article(url or "https://example.invalid/")
+    article.download(input_html=text)
+    article.parse()
+    published = article.publish_date
+    return {
+        "title": normalise(article.title),
+        "authors": {normalise(name) for name in article.authors},
+        "published": day_of(published) if isinstance(published, (dt.datetime, dt.date)) else None,
+        "publisher": normalise(article.meta_site_name),
+    }
+
+
+OTHERS: dict[str, tuple[str, Reader]] = {
+    "trafilatura": ("trafilatura", trafilatura_values),
+    "newspaper4k": ("newspaper", newspaper_values),
+}
+
+
+def score_other(reader: Reader, fixtures: Path = FIXTURES) -> Report:
+    """Score another library on the same pages; a page it fails on counts as all fields wrong."""
+    expectations: dict[str, dict[str, object]] = json.loads((fixtures / "expected.json").read_text("utf-8"))
+    report = Report()
+    for name, expected in sorted(expectations.items()):
+        url = expected.get("url")
+        text = (fixtures / name).read_text("utf-8")
+        start = time.perf_counter()
+        try:
+            # Both libraries log and warn freely; the table is what matters here.
+            with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("ignore")
+                actual = reader(text, url if isinstance(url, str) else None)
+        except Exception as error:  # noqa: BLE001 - a crash in another library is a miss, not ours
+            report.misses.append(f"{name}: crashed: {error!r}")
+            actual = {}
+        report.seconds += time.perf_counter() - start
+        report.pages += 1
+        wanted = expected_values(expected)
+        for key in FIELDS:
+            if actual.get(key) == wanted[key]:
+                report.right[key] += 1
+            else:
+                report.misses.append(f"{name}: {key} = {actual.get(key)!r}, expected {wanted[key]!r}")
+    return report
+
+
 def evaluate(fixtures: Path = FIXTURES) -> Report:
     """Run read_metadata over every page listed in expected.json and score each field."""
     expectations: dict[str, dict[str, object]] = json.loads((fixtures / "expected.json").read_text("utf-8"))
@@ -105,15 +177,35 @@ def evaluate(fixtures: Path = FIXTURES) -> Report:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every wrong field")
+    parser.add_argument("--ours-only", action="store_true", help="skip trafilatura and newspaper4k")
     args = parser.parse_args()
-    report = evaluate()
-    print(f"metadata evaluation: {report.pages} pages in {FIXTURES}")
+    logging.disable(logging.CRITICAL)
+    reports = {"newsdown": evaluate()}
+    skipped: list[str] = []
+    for label, (module, reader) in OTHERS.items():
+        if args.ours_only:
+            continue
+        if importlib.util.find_spec(module) is None:
+            skipped.append(label)
+            continue
+        reports[label] = score_other(reader)
+    ours = reports["newsdown"]
+    print(f"metadata evaluation: {ours.pages} pages in {FIXTURES}")
+    print(f"  {'field':<10}" + "".join(f"{label:>14}" for label in reports))
     for key in FIELDS:
-        print(f"  {key:<10} {report.accuracy(key):6.1%}  ({report.right[key]}/{report.pages})")
-    print(f"  {'speed':<10} {report.ms_per_page:.2f} ms/page (read_metadata only, parse excluded)")
+        cells = "".join(
+            f"{report.accuracy(key):>8.1%} {report.right[key]:>2}/{report.pages:<2}"
+            for report in reports.values()
+        )
+        print(f"  {key:<10}{cells}")
+    print(f"  {'ms/page':<10}" + "".join(f"{report.ms_per_page:>14.2f}" for report in reports.values()))
+    print("  (newsdown: read_metadata only, parse excluded; others: from the HTML string)")
+    if skipped:
+        print(f"  not installed, skipped: {', '.join(skipped)}")
     if args.verbose:
-        for miss in report.misses:
-            print(f"  MISS {miss}")
+        for label, report in reports.items():
+            for miss in report.misses:
+                print(f"  MISS [{label}] {miss}")
     return 0
 
 

@@ -67,7 +67,7 @@ CREDIT_LINE = re.compile(
 # One word may precede it ("Analysis by", "Written by"); a one-word label with a colon is also a
 # prefix ("Text: Jane Doe").
 BY_PREFIX = re.compile(
-    r"^(?:(?:[^\W\d_]+\s+)?(?:by|von|par|por|door|av)\s*:?\s+|[^\W\d_]+\s*:\s+)", re.IGNORECASE
+    r"^(?:(?:[^\W\d_]+\s+)?(?:by|von|par|por|door|av|(?-i:di))\s*:?\s+|[^\W\d_]+\s*:\s+)", re.IGNORECASE
 )
 # Everything from "Updated"/"Published"/a date onwards is time stamp, not name.
 TIMESTAMP_TAIL = re.compile(
@@ -106,6 +106,14 @@ ROLE_NOUNS = (
     r"redakteur(?:in)?|redaktion|korrespondent(?:in)?|journaliste|periodista|redacci[oó]n)"
 )
 ROLE_ONLY = re.compile(rf"(?:{ROLE_WORDS}\s+)*{ROLE_NOUNS}(?:\s+(?:for|at|of)\b.*)?", re.IGNORECASE)
+# A collective byline ("Herald Staff", "Staff Report", "Metro Desk") names no person.
+COLLECTIVE = re.compile(
+    r"^staff\b|\b(?:staff|team|desk|bureau|newsroom|reports?|redaktion|redazione|rédaction|redacción)$",
+    re.IGNORECASE,
+)
+# After a comma, a piece ending in a job noun is a role however it starts ("Senior Environment
+# Reporter"); ROLE_ONLY only knows the usual words before the noun.
+ROLE_AFTER_COMMA = re.compile(rf"\b{ROLE_NOUNS}$", re.IGNORECASE)
 ROLE_TAIL = re.compile(rf"\s+(?:{ROLE_WORDS}\s+)*{ROLE_NOUNS}$", re.IGNORECASE)
 # "Jane Doe for The Daily Mail", "Jane Doe in London", "Jane Doe, special to the Post".
 AFFILIATION_TAIL = re.compile(
@@ -134,6 +142,8 @@ NOT_PEOPLE = frozenset(
         "anonymous",
     }
     | {"unknown", "newsroom", "news desk", "web desk", "redaktion", "desk", "[no-author]", "none", "null"}
+    | {"by", "von", "par", "por", "door", "av", "di"}
+    | {"redazione", "redacción", "redaccion", "rédaction", "redaction", "redactie", "redação", "redacao"}
 )
 # Words that mark a name as an organisation rather than a person.
 ORG_WORD = re.compile(
@@ -188,6 +198,8 @@ def split_byline(raw: str) -> tuple[list[AuthorName], str | None]:
     parts = NAME_SEPARATORS.split(text)
     separators = ["", *(part.strip() for part in parts[1::2])]
     for separator, piece in _merge_suffixes(list(zip(separators, parts[0::2], strict=True))):
+        if separator == "," and names and ROLE_AFTER_COMMA.search(piece.strip(" .")):
+            continue
         name = clean_name(piece)
         if name is None or _is_affiliation(name, separator, names, after_agency=credit is not None):
             continue
@@ -196,13 +208,13 @@ def split_byline(raw: str) -> tuple[list[AuthorName], str | None]:
 
 
 def _is_affiliation(name: str, separator: str, previous: list[AuthorName], *, after_agency: bool) -> bool:
-    """One word after a comma is a place or an outlet ("Jane Doe, Washington", "PTI, Washington"),
+    """One word after a comma or a bar is a place or an outlet ("Jane Doe, Washington", "PTI, Washington"),
     and a short all-capitals token is a credential or an outlet code ("MS", "RDN"), not a person."""
     if len(name) <= 4 and name.isupper():
         return True
     if " " in name:
         return False
-    return after_agency or (separator == "," and bool(previous) and " " in previous[-1].name)
+    return after_agency or (separator in (",", "|") and bool(previous) and " " in previous[-1].name)
 
 
 def clean_name(piece: str) -> str | None:
@@ -210,7 +222,7 @@ def clean_name(piece: str) -> str | None:
     text = BY_PREFIX.sub("", piece.strip(" -\u2013\u2014:|,()[]\"'"))
     if text.endswith(".") and not _keeps_dot(text):
         text = text[:-1]
-    if not text or URL_LIKE.search(text) or ROLE_ONLY.fullmatch(text):
+    if not text or URL_LIKE.search(text) or ROLE_ONLY.fullmatch(text) or COLLECTIVE.search(text):
         return None
     text = AFFILIATION_TAIL.sub("", text)
     text = ROLE_TAIL.sub("", text).strip(" ,-")

@@ -65,13 +65,43 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 _YEAR = r"(?:19|20)\d{2}"
+# Month names of the other languages news pages are most often in (French, German, Spanish,
+# Italian, Portuguese, Dutch); dateutil knows English only.  Names English shares are read there.
+FOREIGN_MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "janvier januar jänner enero gennaio janeiro januari",
+            "février fevrier februar febrero febbraio fevereiro februari",
+            "mars märz maerz marzo março marco maart",
+            "avril abril aprile",
+            "mai mayo maggio maio mei",
+            "juin juni junio giugno junho",
+            "juillet juli julio luglio julho",
+            "août aout agosto augustus",
+            "septembre septiembre setiembre settembre setembro",
+            "octobre oktober octubre ottobre outubro",
+            "novembre noviembre novembro",
+            "décembre decembre dezember diciembre dicembre dezembro",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_FOREIGN_MONTH = "|".join(sorted(FOREIGN_MONTHS, key=len, reverse=True))
+# "5 mars 2024", "1er mai 2023", "14. März 2023", "3 de octubre de 2023", "12 settembre 2022".
+FOREIGN_DATE = re.compile(
+    rf"([0-3]?\d)(?:er|º|o)?\.?\s+(?:de\s+)?({_FOREIGN_MONTH})\.?,?\s+(?:de\s+|del\s+)?({_YEAR})",
+    re.IGNORECASE,
+)
 # Dates as bylines print them; only forms that name the day, month and year unambiguously
 # (a bare 03/04/2024 is March or April depending on the country, so it is not read).
 PROSE_DATE = re.compile(
     rf"\b(?:{_YEAR}-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?\d\d)?)?"
     rf"|{_MONTH}\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+{_YEAR}"
     rf"|[0-3]?\d(?:st|nd|rd|th)?\.?\s+{_MONTH}\.?,?\s+{_YEAR}"
-    rf"|[0-3]?\d\.[01]?\d\.{_YEAR})\b",
+    rf"|[0-3]?\d\.[01]?\d\.{_YEAR}"
+    rf"|{FOREIGN_DATE.pattern})\b",
     re.IGNORECASE,
 )
 DOTTED_DAY_FIRST = re.compile(r"[0-3]?\d\.[01]?\d\.\d{4}")
@@ -92,7 +122,7 @@ def parse_date(value: str, *, today: dt.date | None = None) -> DateValue | None:
     text = value.strip()
     if not text or len(text) > MAX_DATE_LENGTH:
         return None
-    parsed = _parse_epoch(text) or _parse_iso(text) or _parse_loose(text)
+    parsed = _parse_epoch(text) or _parse_iso(text) or _parse_foreign(text) or _parse_loose(text)
     if parsed is None or not is_plausible(parsed, today=today):
         return None
     return parsed
@@ -118,7 +148,9 @@ def find_prose_date(
             text[max(0, match.start() - LABEL_REACH) : match.start()]
         ):
             continue
-        if DOTTED_DAY_FIRST.fullmatch(found):
+        if FOREIGN_DATE.fullmatch(found):
+            parsed = _parse_foreign(found)
+        elif DOTTED_DAY_FIRST.fullmatch(found):
             parsed = _parse_loose(found, dayfirst=True)
         else:
             parsed = parse_date(found, today=today)
@@ -159,6 +191,18 @@ def _parse_iso(text: str) -> DateValue | None:
             return None
     try:
         return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_foreign(text: str) -> dt.date | None:
+    """A day-first date with a French, German, Spanish, Italian, Portuguese or Dutch month name."""
+    match = FOREIGN_DATE.fullmatch(text)
+    if match is None:
+        return None
+    day, month, year = match.groups()
+    try:
+        return dt.date(int(year), FOREIGN_MONTHS[month.lower()], int(day))
     except ValueError:
         return None
 

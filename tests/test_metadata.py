@@ -12,7 +12,8 @@ from lxml import etree
 
 from newsdown.converters.authors import split_byline
 from newsdown.converters.dates import date_from_url, find_prose_date, parse_date
-from newsdown.converters.metadata import collect_metadata, normalise_language, read_metadata
+from newsdown.converters.metadata import collect_metadata, read_metadata
+from newsdown.converters.metatags import normalise_language
 from newsdown.converters.model import Metadata
 
 TODAY = dt.date(2024, 6, 1)
@@ -285,7 +286,7 @@ def test_date_only_in_url_reaches_metadata() -> None:
 def test_prose_date_skips_updated() -> None:
     text = "Updated: Oct. 12, 2022, 4:10 p.m. | Published: Oct. 11, 2022"
     assert find_prose_date(text, today=TODAY, skip_after=None) == dt.date(2022, 10, 12)
-    from newsdown.converters.metadata import UPDATED_WORD
+    from newsdown.converters.byline import UPDATED_WORD
 
     assert find_prose_date(text, today=TODAY, skip_after=UPDATED_WORD) == dt.date(2022, 10, 11)
 
@@ -388,3 +389,39 @@ def test_never_raises_on_random_bytes(data: bytes) -> None:
     tree = parse_or_none(data.decode("utf-8", "replace"))
     if tree is not None:
         assert isinstance(collect_metadata(tree, "https://example.com/2020/01/01/x"), Metadata)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Publié le 5 mars 2024 à 18h30", dt.date(2024, 3, 5)),
+        ("14. März 2023, 17:45 Uhr", dt.date(2023, 3, 14)),
+        ("Publicado: 2 de octubre de 2023 - 21:10", dt.date(2023, 10, 2)),
+        ("Pubblicato il 12 settembre 2022", dt.date(2022, 9, 12)),
+    ],
+)
+def test_prose_dates_with_foreign_month_names(text: str, expected: dt.date) -> None:
+    assert find_prose_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize("raw", ["Herald Staff", "Staff Report", "Metro Desk", "Redazione", "By"])
+def test_collective_bylines_name_nobody(raw: str) -> None:
+    assert split_byline(raw)[0] == []
+
+
+def test_role_after_comma_and_place_after_bar_are_dropped() -> None:
+    names, _ = split_byline("Dev Patel, Senior Environment Reporter")
+    assert [name.name for name in names] == ["Dev Patel"]
+    names, _ = split_byline("Por María José Fernández | Madrid")
+    assert [name.name for name in names] == ["María José Fernández"]
+
+
+def test_label_before_time_marks_it_updated() -> None:
+    html = (
+        "<html><body><article><h1>Transit agency delays pilot</h1><div>"
+        '<span>Updated</span> <time datetime="2024-01-17">Jan. 17</time> '
+        '<span>Published</span> <time datetime="2024-01-15">Jan. 15</time></div></article></body></html>'
+    )
+    metadata = collect_metadata(lxml.html.document_fromstring(html))
+    assert metadata.published == dt.date(2024, 1, 15)
+    assert metadata.modified == dt.date(2024, 1, 17)

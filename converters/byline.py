@@ -1,0 +1,224 @@
+"""The article header as printed in the page: byline elements, "By ..." lines, `<time>` and dates.
+
+Everything here is read inside the article's scope (the `<article>`/`<main>` around the headline,
+else a few levels above it), and never inside related-story boxes, asides or comment threads,
+whose bylines and dates belong to other stories.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import lxml.html
+
+from newsdown.converters.authors import credit_in
+from newsdown.converters.dates import DateValue, find_prose_date, parse_date
+from newsdown.converters.metapage import clean, elements, text_of
+
+# Byline elements longer than this are author bios or whole articles.
+MAX_BYLINE_LENGTH = 160
+
+# Without an <article> or <main>, the header is this many levels above the headline.
+HEADER_LEVELS = 3
+# Bylines are shallow; markup nested deeper than this inside one is not read.
+MAX_BYLINE_DEPTH = 12
+
+# Containers whose bylines and dates belong to other stories (newspaper4k#180, defuddle#295).
+# Matched at the start of a class or id word ("vcard" is no card), on the BEM block only: a
+# "headline__footer" is part of the headline, while "site-footer__links" is in the footer.
+ELSEWHERE = re.compile(
+    r"(?:^|[\s_-])(?:related|sidebar|recommend|promo|more-?from|newsletter|comment|teaser|trending|"
+    r"popular|most-?read|widget|footer|card|outbrain|taboola|embed|read-?also|see-?also|also-?read)",
+    re.IGNORECASE,
+)
+BEM_ELEMENT = re.compile(r"__\S*")
+# Figures hold photo credits ("By Kevin Marsh"), never the story's byline or date.
+ELSEWHERE_TAGS = frozenset({"aside", "nav", "footer", "figure", "figcaption"})
+UPDATED_WORD = re.compile(
+    r"\b(?:updated|modified|last\s+updated|aktualisiert|mis\s+à\s+jour|actualizado|aggiornato|atualizado|"
+    r"bijgewerkt)\b",
+    re.IGNORECASE,
+)
+PUBLISHED_WORD = re.compile(
+    r"\b(?:published|posted|publié|veröffentlicht|publicado|pubblicato|gepubliceerd)\b", re.IGNORECASE
+)
+# How much text just before a <time> is read for its label ("Updated <time>").
+LABEL_REACH = 30
+PUBLISHED_HINT = re.compile(r"publish|posted|pubdate|created|dateline", re.IGNORECASE)
+MODIFIED_HINT = re.compile(r"updat|modif", re.IGNORECASE)
+BYLINE_XPATH = (
+    ".//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'author')"
+    " or contains(@class,'Author') or contains(@id,'byline') or contains(@id,'author')"
+    " or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'writer')"
+    " or @rel='author' or contains(@itemprop,'author') or self::address]"
+)
+
+# Elements whose own text opens with "By" (or its French, German, Spanish, Dutch forms, or the
+# "Posted by" / "Submitted by" of blog and Drupal themes).
+BY_LINE_XPATH = ".//*[not(self::script or self::style)][{}]".format(
+    " or ".join(
+        f"starts-with(normalize-space(text()),'{word} ') or normalize-space(text())='{word}'"
+        for word in ("By", "BY", "by", "Par", "Von", "Por", "Door", "Posted by", "Submitted by", "Written by")
+    )
+)
+
+# Parts of an author box that are not the name: a role, a bio, a photo, social links.
+BYLINE_NOISE = re.compile(r"role|title|bio|avatar|image|photo|social|twitter|email|job|position|desc", re.I)
+DATE_CLASS_XPATH = (
+    ".//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time')"
+    " or contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')"
+    " or contains(@class,'fecha') or contains(@class,'datum') or contains(concat(' ',@class,' '),' data ')]"
+)
+
+
+def article_scope(
+    tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement:
+    """The part of the page that belongs to the article's header: where its byline and date are."""
+    if headline is None:
+        for tag in ("article", "main"):
+            found = next(tree.iter(tag), None)
+            if found is not None:
+                return found
+        return tree
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in ("article", "main") or ancestor.get("role") == "main":
+            return ancestor
+    scope = headline
+    for _ in range(HEADER_LEVELS):
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    return scope
+
+
+def is_elsewhere(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
+    """Inside an aside, a related-stories box or a comment thread, between element and scope."""
+    node: lxml.html.HtmlElement | None = element
+    while node is not None and node is not scope:
+        if node.tag in ELSEWHERE_TAGS:
+            return True
+        marker = BEM_ELEMENT.sub("", f"{node.get('class') or ''} {node.get('id') or ''}")
+        if marker.strip() and ELSEWHERE.search(marker):
+            return True
+        node = node.getparent()
+    return False
+
+
+def byline_texts(found: list[lxml.html.HtmlElement], scope: lxml.html.HtmlElement) -> list[str]:
+    """Texts of byline elements outside related boxes, without their role, bio or photo parts."""
+    texts: list[str] = []
+    for element in found:
+        if is_noise(element) or is_elsewhere(element, scope):
+            continue
+        text = clean(" ".join(own_text(element)))
+        if text and len(text) <= MAX_BYLINE_LENGTH:
+            texts.append(text)
+    return texts
+
+
+def is_noise(element: lxml.html.HtmlElement) -> bool:
+    return bool(BYLINE_NOISE.search(f"{element.get('class') or ''} {element.get('id') or ''}"))
+
+
+def own_text(element: lxml.html.HtmlElement, depth: int = 0) -> Iterator[str]:
+    """The element's text pieces in order, skipping comments and noise children (a role span
+    beside the name: "<span>By Naomi Fields</span><span class=author-role>Gardener</span>")."""
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and not is_noise(child) and depth < MAX_BYLINE_DEPTH:
+            yield from own_text(child, depth + 1)
+        yield child.tail or ""
+
+
+def outer_container(
+    tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement | None:
+    """The headline's outermost container below <body>: where an author box placed after the story
+    body sits when the header holds no byline (and no <article> marks the story)."""
+    if headline is None:
+        return None
+    outer: lxml.html.HtmlElement | None = None
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        outer = ancestor
+    return outer
+
+
+def find_credit(scope: lxml.html.HtmlElement) -> str | None:
+    """A wire agency named in a dateline or credit line of the article's first or last paragraphs."""
+    paragraphs = [p for p in scope.iter("p", "small", "em") if not is_elsewhere(p, scope)]
+    for paragraph in paragraphs[:4] + paragraphs[-3:]:
+        text = text_of(paragraph, 2000)
+        found = credit_in(text) if text else None
+        if found:
+            return found
+    return None
+
+
+def time_in_scope(scope: lxml.html.HtmlElement, today: dt.date, *, modified: bool) -> DateValue | None:
+    """A <time> of the article header: marked published (or updated), else the first plain one."""
+    plain: list[DateValue] = []
+    for element in scope.iter("time"):
+        if is_elsewhere(element, scope):
+            continue
+        value = element.get("datetime") or element.text_content()
+        found = parse_date(value, today=today) or find_prose_date(value, today=today)
+        if found is None:
+            continue
+        marker = " ".join(
+            filter(None, (element.get("class"), element.get("itemprop"), _parent_class(element)))
+        )
+        if element.get("pubdate") is not None:
+            marker += " pubdate"
+        label = text_before(element)
+        if (
+            MODIFIED_HINT.search(marker)
+            or UPDATED_WORD.search(element.text_content())
+            or UPDATED_WORD.search(label)
+        ):
+            if modified:
+                return found
+        elif PUBLISHED_HINT.search(marker) or PUBLISHED_WORD.search(label):
+            if not modified:
+                return found
+        else:
+            plain.append(found)
+    return plain[0] if plain and not modified else None
+
+
+def _parent_class(element: lxml.html.HtmlElement) -> str:
+    parent = element.getparent()
+    return (parent.get("class") or "") if parent is not None else ""
+
+
+def text_before(element: lxml.html.HtmlElement) -> str:
+    """The text just before an element, where a label such as "Updated" or "Published" sits."""
+    previous = element.getprevious()
+    if previous is not None:
+        text = f"{previous.text_content()} {previous.tail or ''}"
+    else:
+        parent = element.getparent()
+        text = (parent.text or "") if parent is not None else ""
+    return text[-LABEL_REACH:]
+
+
+def printed_date(scope: lxml.html.HtmlElement, today: dt.date) -> DateValue | None:
+    """A date printed in a date-classed element or a byline ("Posted by admin on April 23, 2019"),
+    never the one labelled "Updated"."""
+    bylines = elements(scope.xpath(BYLINE_XPATH))
+    candidates = elements(scope.xpath(DATE_CLASS_XPATH)) + bylines + elements(scope.xpath(BY_LINE_XPATH))
+    # The line that holds a byline element often prints the date beside it.
+    candidates += [parent for byline in bylines if (parent := byline.getparent()) is not None]
+    for element in candidates:
+        if is_elsewhere(element, scope):
+            continue
+        text = text_of(element, MAX_BYLINE_LENGTH * 2, spaced=True)
+        found = find_prose_date(text, today=today, skip_after=UPDATED_WORD) if text else None
+        if found is not None:
+            return found
+    return None
