@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -36,7 +37,9 @@ ADVERT_LABEL = re.compile(
 INTERFACE_LABEL = re.compile(
     r"^(?:close|play|pause|replay|mute|unmute|loading|loading\.\.\.|video|watch|next|previous|prev"
     r"|image \d+ of \d+|\d+ of \d+|this slideshow requires javascript\.?|enlarge this image|toggle caption"
-    r"|hide caption|expand|collapse|skip ad|fullscreen)$",
+    r"|hide caption|expand|collapse|skip ad|fullscreen|image copyright|image caption|media caption|copyright"
+    r"|print|print article|order reprints|reprints|text size|back|voltar|zurück|retour|volver"
+    r"|media playback is unsupported on your device)$",
     re.I,
 )
 # Share bars: every word is a network or a verb of sharing.
@@ -62,7 +65,7 @@ SHARE_MAX_WORDS = 12  # a share bar is a handful of buttons, not a sentence
 # Lead words of a block that introduces links to other stories.
 RELATED_LEAD = re.compile(
     r"^(?:related(?: (?:stories|articles|content|coverage|links|posts|reading|news))?"
-    r"|more on|more from|more about"
+    r"|more on|more from|more about|also on"
     r"|read more|read also|also read|see also|see more|further reading|recommended(?: for you)?"
     r"|you (?:may|might) also (?:like|be interested in)|don'?t miss|most (?:read|popular|viewed)"
     r"|trending|popular (?:stories|posts|articles)|more (?:stories|news|articles|headlines)"
@@ -72,6 +75,7 @@ RELATED_LEAD = re.compile(
     re.I,
 )
 READ_MORE_MAX_CHARS = 200  # a "Read more: <headline>" line, not a paragraph that begins with "See more"
+RELATED_BLOCK_MAX_CHARS = 600  # a lead-in and a few headlines in one paragraph
 LINK_DENSE = 0.6  # share of a block's text that sits in links for it to be a list of links
 TRAILING_LIST_DENSITY = 0.8  # a bare list of links at the very end of the article is a "more" list
 # A prompt asks the reader to do something (sign up, subscribe) through a channel (newsletter, inbox);
@@ -82,7 +86,15 @@ NEWSLETTER_ASK = re.compile(
     re.I,
 )
 NEWSLETTER_CHANNEL = re.compile(
-    r"\b(?:newsletters?|inbox|e-?mails?|letterbox|updates|alerts|subscribers?)\b", re.I
+    r"\b(?:newsletters?|inbox|e-?mails?|letterbox|updates|alerts|subscribers?|subscription|magazine)\b", re.I
+)
+# ... and it asks the reader: it says "you" or "our", or it opens with the ask. A report that people
+# "get emergency alerts" or that a service "signed up subscribers" does neither.
+NEWSLETTER_READER = re.compile(
+    r"\b(?:you|your|our|us|sie|ihr\w*|unser\w*|seu|sua|nosso|nossa|tu|su|nuestro|vous|votre|notre)\b", re.I
+)
+NEWSLETTER_LEAD = re.compile(
+    r"^(?:subscribe|sign up|join|abonnieren|inscreva-se|suscríbete|abonnez-vous)\b", re.I
 )
 NEWSLETTER_MAX_CHARS = 300  # a prompt is a line or two; an article about newsletters is longer
 AUTHOR_BIO = re.compile(
@@ -104,6 +116,7 @@ PHOTO_CREDIT = re.compile(
 )
 PHOTO_CREDIT_MAX_CHARS = 120
 TAG_LEAD = re.compile(r"^(?:tags?|topics?|filed under|categories|keywords)\W*$", re.I)
+TAG_REL = re.compile(r"\b(?:tag|category)\b", re.I)
 TAG_LIST = re.compile(
     r"^(?:tags?|topics?|filed under|categories|category|keywords|schlagworte|etiquetas)\s*:", re.I
 )
@@ -113,6 +126,83 @@ COMMENTS = re.compile(
     r"|comentários|kommentare|commentaires|comentarios|отзывы|комментарии|add a comment|добавить отзыв)\W*$",
     re.I,
 )
+
+# A caption's class may sit on a wrapper a few levels up ("caption" > "caption-full" > p).
+CAPTION_DEPTH = 3
+# Two captions are the same when the shorter one's words open the longer one, give or take a "more"
+# or "less" toggle at the end: sites print a caption in full and truncated, with and without credit.
+CAPTION_SAME_SHARE = 0.8
+
+# The top of the article: the byline, the dates and the reading time sit before the first paragraphs,
+# and the front matter has them already.
+TOP_BLOCKS = 4
+DATELINE_MAX_CHARS = 120
+MONTHS = frozenset(
+    {
+        *("january", "february", "march", "april", "may", "june", "july", "august", "september"),
+        *("october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep"),
+        *("sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli", "oktober"),
+        *("dezember", "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto"),
+        *("setembro", "outubro", "novembro", "dezembro", "enero", "febrero", "marzo", "mayo", "junio"),
+        *("julio", "septiembre", "octubre", "noviembre", "diciembre", "janvier", "février", "mars"),
+        *("avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"),
+    }
+)
+# Words a dateline is made of besides the date: weekdays, "updated", time zones, prepositions.
+DATELINE_WORDS = MONTHS | frozenset(
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue"),
+        *("wed", "thu", "fri", "sat", "sun", "montag", "dienstag", "mittwoch", "donnerstag", "freitag"),
+        *("samstag", "sonntag", "segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo"),
+        *("feira", "lunes", "martes", "miércoles", "jueves", "viernes", "updated", "update", "published"),
+        *("posted", "last", "modified", "original", "originally", "on", "at", "am", "pm", "a", "m", "p"),
+        *("et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt", "pt", "pst", "pdt", "gmt", "utc"),
+        *("bst", "cet", "cest", "ist", "amt", "msk", "aest", "uhr", "stand", "aktualisiert", "am", "um"),
+        *("veröffentlicht", "publicado", "atualizado", "actualizado", "em", "de", "às", "a", "las"),
+        *("mis", "à", "jour", "le", "publié", "h", "hours", "ago", "minutes", "th", "st", "nd", "rd"),
+    }
+)
+DATE_NUMBERS = re.compile(r"\b\d{1,2}[:.h]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+DATELINE_OTHER_WORDS = 3  # a name may share the line: "JANIE HAR Nov 20, 2019"
+# "By Jane Roe", "Von Jürgen Weiß", "Por Ana Lima": a name after a preposition, and nothing else.
+BYLINE_LEAD = re.compile(r"^(?:by|von|por|par|di|door|av|af)\s+(.+)$", re.I)
+BYLINE_NAME_WORDS = 6
+NAME_CONNECTORS = frozenset({"and", "und", "e", "y", "et", "&", "de", "da", "van", "von", "der", "del"})
+# "Jane Roe, Staff Writer", "Robert Burns, AP National Security Writer"
+BYLINE_TITLE = re.compile(
+    r"^[^,.]{2,40},\s*(?:[\w.-]+ ){0,4}(?:writer|reporter|correspondent|editor|columnist)s?$", re.I
+)
+READING_TIME = re.compile(
+    r"^(?:(?:tempo de leitura|reading time|read time|lesezeit|temps de lecture|tiempo de lectura)\W*\d+\s*\w+"
+    r"|\d+\s*(?:min|mins|minutes?|minutos?|minuten)\.? (?:read|de leitura|de lectura|lesezeit))\W*$",
+    re.I,
+)
+# Credits at the end of a wire story: the truth of who reported it is in the front matter.
+CONTRIBUTOR_NOTE = re.compile(
+    r"^(?:(?:additional )?(?:reporting|writing|editing|edited|compiled|research) by\b"
+    r"|write to \w[\w .'-]{0,40} at\b|our standards\W|follow \S+ (?:full )?coverage\b)"
+    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\W*$",
+    re.I,
+)
+CONTRIBUTOR_MAX_CHARS = 400
+# A press release ends with "About <Company>" and its boilerplate, or a rule and "<Company> is a ...".
+ABOUT_HEADING = re.compile(r"^(?i:about|à propos de|über|sobre|acerca de)\s+(?:the\s+)?[A-Z][^.!?]{0,60}$")
+COMPANY_BLURB = re.compile(
+    r"^(?:[A-Z][\w&.'’-]*\s){1,4}(?:\([^)]{1,20}\)\s)?is (?:a|an|the) (?:[\w’'-]+ ){0,6}"
+    r"(?:company|provider|firm|leader|manufacturer|developer|group|corporation|supplier|maker"
+    r"|organi[sz]ation|specialist|platform)\b"
+)
+ABOUT_MAX_SHARE = 0.4  # the boilerplate is a short coda, not the half of a page about a company
+# "TAYLOR SWIFT CLEARED TO PERFORM": a link to another story, set in capitals between paragraphs.
+HEADLINE_LINK_WORDS = 4
+HEADLINE_LINK_DENSITY = 0.9
+CAPITALS_SHARE = 0.9  # "AMAs" may keep its small s
+HEADLINE_HEAD_CHARS = 12
+SLUG_SEPARATORS = re.compile(r"[-_]+")
+SLUG_WORDS = 4
+COMMENT_WORD = re.compile(r"\b(?:comments?|comentários|comentarios|kommentare|commentaires)\b", re.I)
+MODERATION = re.compile(r"\bmodera", re.I)
+COMMENT_POLICY_MAX_CHARS = 300
 
 
 def normalized(element: lxml.html.HtmlElement) -> str:
@@ -126,6 +216,19 @@ def words(text: str) -> list[str]:
 def link_density(element: lxml.html.HtmlElement, text: str) -> float:
     linked = sum(len(WHITESPACE.sub(" ", a.text_content()).strip()) for a in element.iter("a"))
     return linked / max(len(text), 1)
+
+
+def _has_text(element: lxml.html.HtmlElement) -> bool:
+    return any(not text.isspace() for text in element.itertext())
+
+
+def _zone(leaves: list[lxml.html.HtmlElement]) -> set[lxml.html.HtmlElement]:
+    """The leaf blocks of a part of the article (its top, its tail) and the blocks that hold them: a
+    block is in that part when it is one of these (no block sits inside a leaf block)."""
+    zone = set(leaves)
+    for leaf in leaves:
+        zone.update(leaf.iterancestors())
+    return zone
 
 
 def clean_article(
@@ -142,18 +245,22 @@ class _Cleaner:
         self.article = article
         self.headline = words(headline) if headline else []
         self.removed: list[Removal] = []
-        self.seen: set[str] = set()
+        self.seen: set[tuple[str, ...]] = set()
         blocks = [el for el in article.iterdescendants() if el.tag in BLOCKS]
-        leaves = [el for el in blocks if not any(child.tag in BLOCKS for child in el)]
-        self.tail = set(leaves[-TAIL_BLOCKS:])
+        leaves = [el for el in blocks if not any(child.tag in BLOCKS for child in el) and _has_text(el)]
+        self.top = _zone(leaves[:TOP_BLOCKS])
+        self.tail = _zone(leaves[-TAIL_BLOCKS:])
         self.last_leaf = leaves[-1] if leaves else None
+        self.latter_half = _zone(leaves[len(leaves) // 2 :])
+        self._length: int | None = None
+        self._words: tuple[str, list[str]] = ("", [])
 
     def run(self) -> None:
         stack = list(reversed(self.article))
         while stack:
             element = stack.pop()
-            if not isinstance(element.tag, str):
-                continue
+            if not isinstance(element.tag, str) or element.getparent() is None:
+                continue  # a comment, or a block a rule already removed with the one before it
             if element.tag in BLOCKS:
                 text = normalized(element)
                 rule = self.rule(element, text)
@@ -170,9 +277,30 @@ class _Cleaner:
 
     def remember(self, element: lxml.html.HtmlElement, text: str) -> None:
         if _is_caption(element):
-            key = " ".join(words(text))
+            key = tuple(self.words(text))
             if key:
                 self.seen.add(key)
+
+    @property
+    def length(self) -> int:
+        """Characters of text in the whole article, counted when a rule first asks."""
+        if self._length is None:
+            self._length = len(self.article.text_content())
+        return self._length
+
+    def words(self, text: str) -> list[str]:
+        """`words(text)` for the block being judged; several rules ask for it."""
+        if self._words[0] != text:
+            self._words = (text, words(text))
+        return self._words[1]
+
+    def remove_following(self, element: lxml.html.HtmlElement, rule: str) -> None:
+        """Remove the blocks after `element` in its parent: the rest of a coda it opens."""
+        for following in list(element.itersiblings()):
+            text = normalized(following)
+            if text:
+                self.removed.append(Removal(rule=rule, text=text))
+            following.drop_tree()
 
     def rule(self, element: lxml.html.HtmlElement, text: str) -> str | None:
         for check in RULES:
@@ -197,14 +325,14 @@ def _interface_label(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: st
 
 
 def _share_bar(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    tokens = words(text)
+    tokens = cleaner.words(text)
     if not tokens or len(tokens) > SHARE_MAX_WORDS:
         return None
     return "share-bar" if all(token in SHARE_WORDS for token in tokens) else None
 
 
 def _repeated_headline(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    if cleaner.headline and words(text) == cleaner.headline:
+    if cleaner.headline and cleaner.words(text) == cleaner.headline:
         return "repeated-headline"
     return None
 
@@ -212,16 +340,27 @@ def _repeated_headline(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: 
 def _is_caption(element: lxml.html.HtmlElement) -> bool:
     if element.tag not in CAPTION_TAGS or any(child.tag in BLOCKS for child in element):
         return False
-    return element.tag == "figcaption" or bool(CAPTION_CLASS.search(element.get("class") or ""))
+    for level, node in enumerate((element, *element.iterancestors())):
+        if level > CAPTION_DEPTH:
+            break
+        if node.tag == "figcaption" or CAPTION_CLASS.search(node.get("class") or ""):
+            return True
+    return False
+
+
+def _same_caption(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    shorter = min(len(one), len(other))
+    common = next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), shorter)
+    return common >= CAPTION_SAME_SHARE * shorter
 
 
 def _repeated_caption(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    if not _is_caption(element):
+    if not cleaner.seen or not _is_caption(element):
         return None
-    key = " ".join(words(text))
+    key = tuple(cleaner.words(text))
     # Sites print a caption twice, often once with the photo credit and once without it, so a
     # caption that opens an earlier one (or is opened by it) counts as the same caption.
-    repeated = key and any(seen.startswith(key) or key.startswith(seen) for seen in cleaner.seen)
+    repeated = key and any(_same_caption(key, seen) for seen in cleaner.seen)
     return "repeated-caption" if repeated else None
 
 
@@ -238,7 +377,9 @@ def _link_dense_list(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: st
     if element.tag in HEADINGS or element.tag == "p":
         # "Related:", "Read more: <headline>": a lead-in line that is mostly a link, or a heading
         # that only announces a list of links.
-        if len(text) <= READ_MORE_MAX_CHARS and (RELATED_LEAD.match(text) or TAG_LEAD.match(text)):
+        # "DON'T MISS" over a run of headlines: a longer block, but nearly all links.
+        limit = RELATED_BLOCK_MAX_CHARS if density >= LINK_DENSE else READ_MORE_MAX_CHARS
+        if len(text) <= limit and (_leads_to_links(element, text) or TAG_LEAD.match(text)):
             if density >= LINK_DENSE / 2:
                 return "link-dense-list"
             following = element.getnext()
@@ -253,6 +394,24 @@ def _link_dense_list(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: st
     if element.tag in ("ul", "ol") and density >= TRAILING_LIST_DENSITY and _ends_article(cleaner, element):
         return "link-dense-list"
     return None
+
+
+def _leads_to_links(element: lxml.html.HtmlElement, text: str) -> bool:
+    if RELATED_LEAD.match(text):
+        return True
+    # "DON'T MISS<br><a>Plague warning</a>": the line break is the only space after the lead.
+    return element.find(".//br") is not None and RELATED_LEAD.match(_text_with_breaks(element)) is not None
+
+
+def _text_with_breaks(element: lxml.html.HtmlElement) -> str:
+    parts = [element.text or ""]
+    for node in element.iterdescendants():
+        if node.tag == "br":
+            parts.append(" ")
+        elif isinstance(node.tag, str):
+            parts.append(node.text or "")
+        parts.append(node.tail or "")
+    return WHITESPACE.sub(" ", "".join(parts)).strip()
 
 
 def _is_link_list(element: lxml.html.HtmlElement | None) -> bool:
@@ -270,7 +429,9 @@ def _ends_article(cleaner: _Cleaner, element: lxml.html.HtmlElement) -> bool:
 def _newsletter_prompt(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
     if not text or len(text) > NEWSLETTER_MAX_CHARS:
         return None
-    if NEWSLETTER_ASK.search(text) and NEWSLETTER_CHANNEL.search(text):
+    if NEWSLETTER_LEAD.match(text):
+        return "newsletter-prompt"
+    if NEWSLETTER_ASK.search(text) and NEWSLETTER_CHANNEL.search(text) and NEWSLETTER_READER.search(text):
         return "newsletter-prompt"
     return None
 
@@ -280,8 +441,7 @@ def _author_bio(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) ->
         return None
     if AUTHOR_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}"):
         return "author-bio"
-    in_tail = element in cleaner.tail or any(ancestor in cleaner.tail for ancestor in element.iterancestors())
-    if (in_tail or element in cleaner.tail) and AUTHOR_BIO.match(text):
+    if element in cleaner.tail and AUTHOR_BIO.match(text):
         return "author-bio"
     return None
 
@@ -289,11 +449,108 @@ def _author_bio(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) ->
 def _tag_list(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
     if TAG_LIST.match(text) and len(text) <= READ_MORE_MAX_CHARS:
         return "tag-list"
-    return None
+    # Links the page itself marks as tags or categories (rel="tag", rel="category tag").
+    links = list(element.iter("a"))
+    if not text or not links or not all(TAG_REL.search(link.get("rel") or "") for link in links):
+        return None
+    return "tag-list" if link_density(element, text) >= LINK_DENSE else None
 
 
 def _comments(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
     return "comments" if text and COMMENTS.match(text) else None
+
+
+def _dateline(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    """A date line ("Updated 5:27 am CST, Wednesday, November 20, 2019") at the top or the end."""
+    if not text or len(text) > DATELINE_MAX_CHARS:
+        return None
+    if not (element in cleaner.top or element in cleaner.tail):
+        return None
+    if any(ancestor.tag == "blockquote" for ancestor in element.iterancestors()):
+        return None  # the date line of a quoted post belongs to the quote
+    if READING_TIME.match(text):
+        return "dateline"
+    tokens = cleaner.words(text)
+    # A date: "20.11.2019", "5:27", or a month named beside a number ("may" alone is a verb).
+    has_number = any(token.isdigit() for token in tokens)
+    if not (DATE_NUMBERS.search(text) or (has_number and any(token in MONTHS for token in tokens))):
+        return None
+    others = [token for token in tokens if token not in DATELINE_WORDS and not token.isdigit()]
+    return "dateline" if len(others) <= DATELINE_OTHER_WORDS else None
+
+
+def _byline(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    """A byline ("By Jane Roe", "Jane Roe, Staff Writer") at the top: the front matter has the author."""
+    if not text or len(text) > DATELINE_MAX_CHARS or element not in cleaner.top:
+        return None
+    if BYLINE_TITLE.match(text):
+        return "byline"
+    lead = BYLINE_LEAD.match(text)
+    if lead is None:
+        return None
+    name = lead.group(1).replace(",", " ").split()
+    if len(name) > BYLINE_NAME_WORDS:
+        return None
+    return "byline" if all(word[0].isupper() or word in NAME_CONNECTORS for word in name) else None
+
+
+def _contributor_note(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    if not text or len(text) > CONTRIBUTOR_MAX_CHARS or element not in cleaner.tail:
+        return None
+    return "contributor-note" if CONTRIBUTOR_NOTE.search(text) else None
+
+
+def _about_company(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    """A press release's coda: "About Ascom" and what follows it, or "Ascom is a ... provider"."""
+    if not text or element not in cleaner.latter_half:
+        return None
+    if ABOUT_HEADING.match(text) and _is_heading(element, text):
+        coda = len(text) + sum(len(normalized(el)) for el in element.itersiblings())
+        if coda <= ABOUT_MAX_SHARE * cleaner.length:
+            cleaner.remove_following(element, "about-company")
+            return "about-company"
+        return None
+    if element in cleaner.tail and len(text) <= ABOUT_MAX_SHARE * cleaner.length:
+        return "about-company" if COMPANY_BLURB.match(text) else None
+    return None
+
+
+def _is_heading(element: lxml.html.HtmlElement, text: str) -> bool:
+    """A heading, or a paragraph set in bold as one."""
+    if element.tag in HEADINGS:
+        return True
+    return any(normalized(bold) == text for bold in element.iter("strong", "b"))
+
+
+def _headline_link(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    """A link to another story set in capitals between the paragraphs."""
+    if element.tag not in ("p", "div") or len(text) > READ_MORE_MAX_CHARS:
+        return None
+    if len(text.split()) < HEADLINE_LINK_WORDS:
+        return None
+    head = text[:HEADLINE_HEAD_CHARS]
+    if head != head.upper():
+        return None  # most paragraphs give themselves away in their first words
+    letters = [char for char in text if char.isalpha()]
+    if sum(char.isupper() for char in letters) < CAPITALS_SHARE * len(letters):
+        return None
+    if link_density(element, text) < HEADLINE_LINK_DENSITY:
+        return None
+    link = next(element.iter("a"), None)
+    return "link-dense-list" if link is not None and _links_to_story(link.get("href") or "") else None
+
+
+def _links_to_story(href: str) -> bool:
+    """A story's address ends in a slug ("/taylor-swift-cleared-perform-amas"); a document's or a
+    results table's ("/Public/Swimming/StateBoys.cfm") does not."""
+    segments = [segment for segment in urlsplit(href).path.split("/") if segment]
+    return bool(segments) and len(SLUG_SEPARATORS.split(segments[-1])) >= SLUG_WORDS
+
+
+def _comment_policy(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    if not text or len(text) > COMMENT_POLICY_MAX_CHARS:
+        return None
+    return "comments" if COMMENT_WORD.search(text) and MODERATION.search(text) else None
 
 
 Rule = Callable[[_Cleaner, lxml.html.HtmlElement, str], str | None]
@@ -303,6 +560,7 @@ RULES: tuple[Rule, ...] = (
     _advertisement_label,
     _interface_label,
     _comments,
+    _comment_policy,
     _share_bar,
     _repeated_headline,
     _repeated_caption,
@@ -310,5 +568,10 @@ RULES: tuple[Rule, ...] = (
     _tag_list,
     _newsletter_prompt,
     _author_bio,
+    _contributor_note,
+    _dateline,
+    _byline,
+    _about_company,
+    _headline_link,
     _link_dense_list,
 )

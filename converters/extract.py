@@ -1,7 +1,8 @@
 """Parse HTML once and find the article in it with readability-lxml, around our boilerplate filter.
 
-prune_page (boilerplate.py) -> readability on the pruned tree -> recovery of what readability missed
-(recover.py) -> clean_article (boilerplate.py) -> the article's HTML.
+prune_page (prune.py) -> readability on the pruned tree -> recovery of what readability missed
+(recover.py: the JSON-LD articleBody, a dropped lead paragraph; teasers.py: the headline's container when
+readability picked a list of stories) -> clean_article (boilerplate.py) -> the article's HTML.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from newsdown.converters.boilerplate import clean_article
 from newsdown.converters.errors import InputError, NoArticleError
 from newsdown.converters.model import Extracted
 from newsdown.converters.prune import headline_of, prune_page
-from newsdown.converters.recover import json_ld_bodies, recover_article
+from newsdown.converters.recover import json_ld_bodies, recover_article, recover_lead
+from newsdown.converters.teasers import recover_from_teasers
 
 # lxml refuses str input that carries an XML encoding declaration; the text is already decoded.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -43,10 +45,21 @@ def extract_article(tree: lxml.html.HtmlElement, url: str | None = None) -> Extr
     headline = headline_of(tree)
     pruned = prune_page(tree)
     article = _readability(tree, url)
-    article = recover_article(article, bodies)
+    article = _recover(article, tree, bodies)
     cleaned, removed = clean_article(article, headline)
     html = lxml.html.tostring(cleaned, encoding="unicode", method="html")
     return Extracted(html=html, removed=pruned + removed)
+
+
+def _recover(
+    article: lxml.html.HtmlElement, tree: lxml.html.HtmlElement, bodies: list[str]
+) -> lxml.html.HtmlElement:
+    """The declared JSON-LD body when it disagrees with readability; else readability's article, or the
+    headline's container when readability picked a list of stories, with any lead it dropped."""
+    declared = recover_article(article, bodies)
+    if declared is not article:
+        return declared
+    return recover_lead(recover_from_teasers(article, tree), tree)
 
 
 def _readability(tree: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlElement:

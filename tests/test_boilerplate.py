@@ -23,7 +23,7 @@ def clean(fragment: str, headline: str | None = None) -> tuple[str, list[tuple[s
 
 
 def prune(body: str) -> tuple[str, list[tuple[str, str]]]:
-    tree = lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+    tree = parse_html(f"<html><body>{body}</body></html>")
     removed = prune_page(tree)
     return " ".join(tree.text_content().split()), [(r.rule, r.text) for r in removed]
 
@@ -45,6 +45,40 @@ def prune(body: str) -> tuple[str, list[tuple[str, str]]]:
         ("<p>Sign up for our daily newsletter to get the news in your inbox.</p>", "newsletter-prompt"),
         ("<p>Read more: <a href='/x'>Storm surge floods 300 homes</a></p>", "link-dense-list"),
         ("<div class='author-bio'>Priya writes about local politics.</div>", "author-bio"),
+        ("<p>Updated 5:27 am CST, Wednesday, November 20, 2019</p>", "dateline"),
+        ("<p>JANIE HAR Nov. 20, 2019</p>", "dateline"),
+        ("<p>Tempo de leitura: 2 minutos</p>", "dateline"),
+        ("<p>By Jane Roe and Sam Lee</p>", "byline"),
+        ("<p>Von Jürgen Weiß</p>", "byline"),
+        ("<p>Robert Burns, AP National Security Writer</p>", "byline"),
+        ("<p>Reporting by Jane Roe; Editing by Sam Lee</p>", "contributor-note"),
+        ("<p>Associated Press writer Ann Poe contributed to this report.</p>", "contributor-note"),
+        ("<p>Write to Al Root at al.root@example.com</p>", "contributor-note"),
+        (
+            "<p>Harbourtech is a global provider of coastal monitoring systems, with 400 staff.</p>",
+            "about-company",
+        ),
+        (
+            "<p><strong><a href='https://x.example/news/storm-surge-floods-three-hundred-homes'>"
+            "STORM SURGE FLOODS THREE HUNDRED HOMES</a></strong></p>",
+            "link-dense-list",
+        ),
+        (
+            "<p><strong>DON'T MISS</strong><br><a href='/a'>Storm surge floods 300 homes in town</a>"
+            "<br><a href='/b'>Insurers warn seafront owners</a></p>",
+            "link-dense-list",
+        ),
+        ("<p>Note: comments are moderated and may take a while to appear.</p>", "comments"),
+        ("<span>Image copyright</span>", "interface-label"),
+        ("<div>Media playback is unsupported on your device</div>", "interface-label"),
+        ("<li>Order Reprints</li>", "interface-label"),
+        (
+            "<p><a rel='category tag' href='/c/a'>Budget</a>, "
+            "<a rel='category tag' href='/c/b'>Harbour</a></p>",
+            "tag-list",
+        ),
+        ("<p>Subscribe to the Courier and stay on top of the news.</p>", "newsletter-prompt"),
+        ("<p>Need more news? Get a subscription to our sister magazine.</p>", "newsletter-prompt"),
     ],
 )
 def test_rule_removes_its_block(fragment: str, rule: str) -> None:
@@ -65,6 +99,15 @@ def test_rule_removes_its_block(fragment: str, rule: str) -> None:
         "<p>Related parties must declare their interests before the vote, the council's rules say.</p>",
         "<ul><li><a href='/a'>First source</a> for the figures</li><li>A list item without links</li></ul>",
         "<figure><img src='/wall.jpg' alt=''><figcaption>The old sea wall.</figcaption></figure>",
+        "<p>In May 2019 the council first proposed the sea wall, and the plan has grown since then.</p>",
+        "<p>You may also like the new timetable</p>",
+        "<p>By Monday the harbour had been cleared and the ferries were running again as normal.</p>",
+        "<p>Meanwhile, regulators want to know why people could not get emergency alerts in the outage.</p>",
+        "<p>The service continued to sign up additional subscribers throughout the week, it said.</p>",
+        "<p><a href='https://x.example/results/Vote.pdf'>CLICK FOR THE FULL VOTE RESULTS</a></p>",
+        "<p>The company is a global provider of coastal sensors, the report said.</p>",
+        "<p>About 300 homes flooded</p><p>The water rose quickly in the lower town.</p>",
+        "<p>Comments from the public were collected by the council until Friday.</p>",
     ],
 )
 def test_rules_keep_article_text(fragment: str) -> None:
@@ -88,6 +131,39 @@ def test_repeated_caption_keeps_the_first() -> None:
     )
     _, removed = clean(fragment)
     assert ("repeated-caption", "Waves over the wall.") in removed
+
+
+def test_caption_printed_full_and_truncated_is_kept_once() -> None:
+    fragment = (
+        "<div class='caption'><div class='caption-full'><p>Waves break over the old sea wall in January."
+        "<a> less</a></p></div><div class='caption-truncated'><p>Waves break over the old sea wall in"
+        "<a> ... more</a></p></div></div>"
+    )
+    text, removed = clean(fragment)
+    assert text.count("Waves break") == 1
+    assert [rule for rule, _ in removed] == ["repeated-caption"]
+
+
+def test_byline_and_dateline_only_at_the_top() -> None:
+    lines = "<p>By Jane Roe</p><p>Updated 5:27 am CST, November 20, 2019</p>"
+    article = lxml.html.fragment_fromstring(f"<div>{PROSE * 5}{lines}{PROSE * 5}</div>")
+    _, removed = clean_article(article)
+    assert removed == ()
+
+
+def test_date_line_of_a_quoted_post_stays() -> None:
+    quote = "<blockquote><p>Big news today.</p><p>— Jane Roe (@janeroe) November 18, 2019</p></blockquote>"
+    text, removed = clean(quote)
+    assert "November 18, 2019" in text
+    assert removed == []
+
+
+def test_about_heading_takes_the_rest_of_the_coda() -> None:
+    coda = "<h3>About Harbourtech</h3><p>Harbourtech makes sensors.</p><p>Its shares are listed.</p>"
+    article = lxml.html.fragment_fromstring(f"<div>{PROSE * 6}{coda}</div>")
+    cleaned, removed = clean_article(article)
+    assert "Harbourtech" not in cleaned.text_content()
+    assert [removal.rule for removal in removed] == ["about-company"] * 3
 
 
 def test_author_note_only_at_the_end() -> None:

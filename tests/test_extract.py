@@ -41,6 +41,23 @@ def extract(name: str) -> tuple[str, dict[str, list[str]]]:
         ),
         ("share-and-bio.html", [LEAD], ["WhatsApp", "Advertisement", "newsletter", "Have a tip"]),
         ("wrong-container.html", ["Viver uma verdadeira", "únic"], ["A vida requer", "une uma família"]),
+        ("teaser-list.html", [LEAD, "seven to two"], ["Storm surge", "ferry timetable", "Lifeboat crew"]),
+        ("lead-outside.html", [LEAD, "Residents packed", "reserves instead"], []),
+        (
+            "dateline-byline.html",
+            [LEAD, "By the end of the night", "autumn of next year"],
+            ["Jane Roe", "5:27", "min read", "Ann Poe"],
+        ),
+        (
+            "press-release.html",
+            ["The council met on Thursday evening to see", "first ten"],
+            ["About Harbourtech", "global provider", "Northern Exchange", "Quayside is a leading"],
+        ),
+        (
+            "caption-variants.html",
+            [LEAD, "Waves break over the old sea wall", "CLICK FOR THE FULL VOTE RESULTS"],
+            ["STORM SURGE"],
+        ),
     ],
 )
 def test_failure_class_fixture(fixture: str, kept: list[str], gone: list[str]) -> None:
@@ -78,3 +95,26 @@ def test_whole_page_through_the_library() -> None:
     assert "Image credit" not in article.body_markdown
     assert article.body_markdown.count("Waves break over the old wall") == 1  # the caption, kept once
     assert {removal.rule for removal in article.removed} >= {"repeated-caption", "photo-credit"}
+
+
+def test_lead_is_put_back_once_and_first() -> None:
+    text, _ = extract("lead-outside.html")
+    assert text.count(LEAD) == 1
+    assert text.index(LEAD) < text.index("Residents packed")
+
+
+def test_caption_variants_keep_one_caption() -> None:
+    text, rules = extract("caption-variants.html")
+    assert text.count("Waves break over the old sea wall") == 1
+    assert "repeated-caption" in rules
+
+
+def test_teaser_list_is_not_taken_for_the_article_when_it_is_the_story() -> None:
+    # A live page of updates: the items are the article, and the headline sits inside their container.
+    updates = "".join(
+        f"<article><h2>Update {n}</h2><p>{LEAD}, and the harbour master gave update number {n}.</p></article>"
+        for n in range(5)
+    )
+    html = f"<html><body><main><h1>Live: the harbour storm</h1>{updates}</main></body></html>"
+    extracted = extract_article(parse_html(html))
+    assert extracted.html.count("harbour master gave update") == 5
