@@ -49,7 +49,8 @@ class _NewsMarkdown(MarkdownConverter):
             return text
         el["href"] = href
         el.attrs.pop("title", None)
-        result: str = MarkdownConverter.convert_a(self, el, text, parent_tags)
+        # markdownify's type stub omits its convert_* methods, which the class does define.
+        result: str = MarkdownConverter.convert_a(self, el, text, parent_tags)  # type: ignore[attr-defined]
         return result
 
     def convert_img(self, el: Any, text: str, parent_tags: set[str]) -> str:
@@ -61,7 +62,7 @@ class _NewsMarkdown(MarkdownConverter):
         el["src"] = src
         el.attrs.pop("title", None)
         el["alt"] = " ".join((el.get("alt") or "").replace("[", "(").replace("]", ")").split())
-        result: str = MarkdownConverter.convert_img(self, el, text, parent_tags)
+        result: str = MarkdownConverter.convert_img(self, el, text, parent_tags)  # type: ignore[attr-defined]
         return result
 
     def convert_figure(self, el: Any, text: str, parent_tags: set[str]) -> str:
