@@ -12,12 +12,21 @@ from dataclasses import dataclass
 from typing import TextIO
 
 # ANSI escape sequences and other control characters from pages never reach the terminal raw.
-TERMINAL_UNSAFE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Line breaks and tabs become spaces too, so every message stays one line; bidirectional overrides
+# and isolates go, so a file name cannot be displayed reversed (CVE-2021-42574, "Trojan Source").
+TERMINAL_UNSAFE = re.compile(
+    r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks, clipboard writes
+    r"|\x1b\[[0-9;?]*[ -/]*[@-~]"  # CSI: colours, cursor movement, screen clearing
+    r"|\x1b[ -~]?"  # other escapes (and a lone ESC)
+    r"|[\x00-\x1f\x7f-\x9f\u2028\u2029]"
+)
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """Text safe to print on a terminal: escape sequences removed, control characters as spaces."""
-    return TERMINAL_UNSAFE.sub(lambda m: "" if m.group().startswith("\x1b") else " ", text)
+    text = TERMINAL_UNSAFE.sub(lambda m: "" if m.group().startswith("\x1b") else " ", text)
+    return BIDI_CONTROLS.sub("", text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,10 @@ MAX_SLUG = 80  # characters; long enough to read, short enough for every file sy
 MAX_COMPONENT_BYTES = 200  # under the 255-byte limit of common file systems, leaving room for suffixes
 NON_SLUG = re.compile(r"[^a-z0-9]+")
 UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# Windows reserves these device names with any extension; the superscript digits count as digits.
 WINDOWS_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"{device}{digit}" for device in ("com", "lpt") for digit in "0123456789¹²³"}
 )
 EXTENSIONS = {"markdown": ".md", "json": ".json", "text": ".txt"}
 
@@ -38,11 +40,11 @@ def slugify(text: str) -> str:
 def safe_component(name: str) -> str:
     """One path component that cannot escape the folder or trip Windows."""
     name = UNSAFE_NAME.sub("_", name).strip(" .") or "article"
-    if name.split(".")[0].lower() in WINDOWS_RESERVED:
+    if name.split(".")[0].rstrip(" ").lower() in WINDOWS_RESERVED:
         name = f"_{name}"
-    while len(name.encode("utf-8")) > MAX_COMPONENT_BYTES:
-        name = name[:-1]
-    return name
+    if len(name.encode("utf-8")) > MAX_COMPONENT_BYTES:
+        name = name.encode("utf-8")[:MAX_COMPONENT_BYTES].decode("utf-8", errors="ignore").rstrip(" .")
+    return name or "article"
 
 
 def relative_output(spec: InputSpec, title: str | None, extension: str) -> Path:
@@ -76,13 +78,19 @@ class OutputPlan:
         stem, suffix = relative.stem, relative.suffix
         candidate, number = relative, 1
         # Case-insensitive file systems (macOS, Windows) treat A.md and a.md as one file.
-        while str(candidate).casefold() in self.claimed:
+        while _fold(candidate) in self.claimed:
             number += 1
             candidate = relative.with_name(f"{stem}-{number}{suffix}")
-        self.claimed.add(str(candidate).casefold())
+        self.claimed.add(_fold(candidate))
         target = self.root / candidate
         _ensure_inside(self.root, target)
         return target
+
+
+def _fold(path: Path) -> str:
+    """The key under which file systems may see two names as one: case-insensitive (macOS, Windows)
+    and normalising Unicode (macOS stores NFD)."""
+    return unicodedata.normalize("NFC", str(path)).casefold()
 
 
 def _ensure_inside(root: Path, target: Path) -> None:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Literal
 
-from newsdown.converters.errors import InputError
+from newsdown.converters.errors import InputError, NoArticleError
 from newsdown.converters.model import Document, InputFormat, Source
 
 # Browsers look for <meta charset> in the first 1024 bytes; pages in the wild put it later
@@ -41,6 +41,7 @@ HTML_HINT = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|meta|title|h1|br)[\s/>]",
     re.I,
 )
+EMPTY = "no article found (the input is empty)"
 # Share of control characters above which text is binary data, not a page.
 MAX_CONTROL_SHARE = 0.05
 ALLOWED_CONTROLS = frozenset("\t\n\r\f")
@@ -50,10 +51,12 @@ def decode(source: Source, input_format: InputFormat = "auto") -> Document:
     """Decode the source's bytes and decide whether they are HTML or plain text."""
     data = source.data
     if not data.strip():
-        raise InputError("the input is empty")
+        raise NoArticleError(EMPTY)
     _reject_binary_signature(data)
     text, encoding = _decode_bytes(data, source.charset)
     text = _clean_text(text)
+    if not text.strip():  # UTF-16 whitespace, or nothing but NUL bytes
+        raise NoArticleError(EMPTY)
     if _looks_binary(text):
         raise InputError("the input is binary data, not a web page or text")
     kind = sniff_kind(text, source.media_type) if input_format == "auto" else input_format
@@ -77,14 +80,44 @@ def _decode_bytes(data: bytes, http_charset: str | None) -> tuple[str, str]:
     for bom, codec in BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace"), codec.removesuffix("-sig")
+    utf8 = _try_decode(data, "utf-8")
     for declared in (http_charset, _meta_charset(data)):
         decoded = _try_decode(data, declared)
         if decoded is not None:
+            # A page declared as a legacy charset that is valid UTF-8 with non-ASCII characters is
+            # UTF-8: the declaration is a stale template or a server default (real legacy text is
+            # practically never valid UTF-8).
+            if utf8 is not None and not data.isascii() and decoded[1] not in UTF8_NAMES:
+                return utf8
             return decoded
-    utf8 = _try_decode(data, "utf-8")
     if utf8 is not None:
         return utf8
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        return mixed
     return _detect(data)
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with stray windows-1252 bytes (a pasted quote, a legacy footer): each stray byte is read
+    as windows-1252, if proper UTF-8 characters are at least as common as stray bytes."""
+    replaced = data.decode("utf-8", errors="replace")
+    stray = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(replaced) - len(replaced.encode("ascii", errors="ignore"))
+    if 0 < stray <= non_ascii - stray:
+        return data.decode("utf-8", errors=MIXED_HANDLER), "utf-8"
+    return None
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+MIXED_HANDLER = "newsdown-cp1252-fallback"
+codecs.register_error(MIXED_HANDLER, _cp1252_fallback)
+UTF8_NAMES = frozenset({"utf-8", "utf-8-sig"})
 
 
 def _meta_charset(data: bytes) -> str | None:

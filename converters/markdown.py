@@ -23,6 +23,25 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", ""})
 UNSAFE_IN_URL = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
 CODE_LANGUAGE = re.compile(r"(?:lang|language)-([\w+#-]+)")
 HEADING = re.compile(r"^(#{1,6}) ", re.M)
+# Control characters never reach the output (nor, through it, a terminal): C0 but tab and newline,
+# DEL and C1 (U+009B is a one-character terminal escape).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Escaping page text (features.md 4.4): text that would read as Markdown syntax is backslash-escaped
+# where it would change the document's structure, and nowhere else. Inline syntax is escaped in each
+# text node; block syntax only matters at the start of a line, which is not known until the document is
+# assembled, so text that could start a block is marked with MARK and decided on afterwards.
+MARK = "\x1a"  # SUB: a control character, so never in page text (CONTROL removes it from input)
+ESCAPABLE = r"!-/:-@\[-`{-~"  # ASCII punctuation: the characters a backslash escapes in CommonMark
+LITERAL_BACKSLASH = re.compile(rf"\\(?=[{ESCAPABLE}]|$)")
+HTML_LIKE = re.compile(r"<(?=[A-Za-z/!?])")  # a tag, comment, declaration or autolink would start
+ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+LINK_CLOSE = re.compile(r"\](?=[(\[:]|$)")  # [text](url), [text][ref], [ref]: url
+MAY_START_BLOCK = re.compile(r"(?:^|(?<=\n))([ \t]*)(?=[#>+\-=\d`~\[])")
+# What may stand before block syntax on its line: indentation, quote and list markers.
+CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
+BLOCK_START = re.compile(r"#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[-=]+[ \t]*$|`{3}|~{3}|\[[^\]]*\]:")
+ORDERED_START = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
 
 
 class _NewsMarkdown(MarkdownConverter):
@@ -42,6 +61,19 @@ class _NewsMarkdown(MarkdownConverter):
         self.base_url = base_url
         self.images = images
         self.links = links
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        text = LITERAL_BACKSLASH.sub(r"\\\\", text)
+        escaped: str = MarkdownConverter.escape(self, text, parent_tags)  # type: ignore[attr-defined]
+        escaped = HTML_LIKE.sub(r"\\<", escaped)
+        escaped = ENTITY_LIKE.sub(r"\\&", escaped).replace("`", "\\`").replace("~~", "\\~\\~")
+        if "a" in parent_tags:
+            escaped = escaped.replace("[", "\\[").replace("]", "\\]")
+        else:
+            escaped = LINK_CLOSE.sub(r"\\]", escaped)
+        if parent_tags & {"td", "th"}:
+            escaped = escaped.replace("|", "\\|")
+        return MAY_START_BLOCK.sub(rf"\1{MARK}", escaped)
 
     def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
         href = self._safe_url(el.get("href"))
@@ -110,13 +142,36 @@ def html_to_markdown(
     with warnings.catch_warnings():
         # bs4 warns when a fragment looks like a file name or URL; for us it is just text.
         warnings.simplefilter("ignore")
-        markdown: str = converter.convert(html)
-    return normalise(markdown)
+        markdown: str = converter.convert(html.replace(MARK, ""))
+    return normalise(resolve_marks(markdown))
+
+
+def resolve_marks(markdown: str) -> str:
+    """Escape block syntax where a MARK stands at the start of a line (after any quote or list markers);
+    drop the other marks."""
+    if MARK not in markdown:
+        return markdown
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines):
+        at = line.find(MARK)
+        if at < 0:
+            continue
+        if CONTAINER_PREFIX.fullmatch(line, 0, at):
+            rest = line[at + 1 :]
+            ordered = ORDERED_START.match(rest)
+            if ordered:
+                rest = f"{rest[: ordered.end()]}\\{rest[ordered.end() :]}"
+            elif BLOCK_START.match(rest):
+                rest = f"\\{rest}"
+            line = line[:at] + rest
+        lines[number] = line.replace(MARK, "")
+    return "\n".join(lines)
 
 
 def normalise(markdown: str) -> str:
     """NFC, no NBSP, no trailing spaces, at most one blank line, exactly one final newline."""
     markdown = unicodedata.normalize("NFC", markdown).replace("\u00a0", " ").replace("\r", "")
+    markdown = CONTROL.sub("", markdown)
     markdown = TRAILING_SPACE.sub("", markdown)
     markdown = BLANK_RUNS.sub("\n\n", markdown).strip("\n")
     return markdown + "\n" if markdown else ""
@@ -131,9 +186,10 @@ def shift_headings(markdown: str) -> str:
     return HEADING.sub(lambda m: "#" * max(1, min(6, len(m.group(1)) + shift)) + " ", markdown)
 
 
-IMAGE_SYNTAX = re.compile(r"!\[([^\]]*)\]\([^)]*\)\n?")
-LINK_SYNTAX = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-EMPHASIS_MARKS = re.compile(r"(?<![\w\\])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w])")
+IMAGE_SYNTAX = re.compile(r"(?<!\\)!\[((?:\\.|[^\\\]])*)\]\([^)]*\)\n?")
+LINK_SYNTAX = re.compile(r"(?<!\\)\[((?:\\.|[^\\\]])*)\]\([^)]*\)")
+EMPHASIS_MARKS = re.compile(r"(?<![\w\\])[*_]{1,3}(?=\S)|(?<=[^\s\\])[*_]{1,3}(?![\w])")
+BACKSLASH_ESCAPE = re.compile(rf"\\([{ESCAPABLE}])")
 BLOCK_MARKERS = re.compile(r"^(?:#{1,6} |> ?|```.*$)", re.M)
 
 
@@ -143,4 +199,4 @@ def markdown_to_text(markdown: str) -> str:
     text = LINK_SYNTAX.sub(r"\1", text)
     text = BLOCK_MARKERS.sub("", text)
     text = EMPHASIS_MARKS.sub("", text).replace("\\\n", "\n")
-    return normalise(text)
+    return normalise(BACKSLASH_ESCAPE.sub(r"\1", text))

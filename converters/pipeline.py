@@ -43,10 +43,12 @@ def convert_text(text: str, url: str | None = None, options: Options | None = No
 
 def convert_html_document(document: Document, options: Options) -> Article:
     from newsdown.converters.extract import extract_article, parse_html
+    from newsdown.converters.limits import bound_tree
     from newsdown.converters.markdown import html_to_markdown, shift_headings
     from newsdown.converters.metadata import read_metadata
 
     tree = parse_html(document.text)
+    tree = bound_tree(tree, document.text)
     metadata = read_metadata(tree, document.source.url)
     # A saved page has no URL of its own, but its declared canonical URL resolves its links.
     url = document.source.url or metadata.canonical_url

@@ -1,0 +1,91 @@
+"""Bytes to text for broken and hostile input: encodings, BOMs, NUL bytes, binary and empty data."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdown.converters.decode import decode
+from newsdown.converters.errors import InputError, NoArticleError
+from newsdown.converters.model import Source
+
+FRENCH = (
+    "Le conseil municipal a approuvé à l'unanimité le budget de la défense côtière, après un débat "
+    "très animé où les élus ont évoqué “l'été dernier” et les dégâts causés par la tempête."
+)
+
+
+def _decode(data: bytes, charset: str | None = None) -> tuple[str, str]:
+    document = decode(Source(origin="x", data=data, charset=charset))
+    return document.text, document.encoding
+
+
+@pytest.mark.parametrize("data", [b"", b" \r\n\t ", "  ".encode("utf-16"), b"\x00\x00"])
+def test_empty_input_is_no_article(data: bytes) -> None:
+    with pytest.raises(NoArticleError, match=r"^no article found \(the input is empty\)$"):
+        decode(Source(origin="x", data=data))
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [(b"%PDF-1.5", "a PDF document"), (b"\xff\xd8\xff\xe0JFIF", "a JPEG image"), (b"GIF89a", "a GIF image")],
+)
+def test_binary_formats_are_named(data: bytes, what: str) -> None:
+    with pytest.raises(InputError, match=f"^the input is {what}, not a web page$"):
+        decode(Source(origin="x", data=data + bytes(range(256))))
+
+
+def test_declared_legacy_charset_on_utf8_bytes_reads_utf8() -> None:
+    text, encoding = _decode(f'<meta charset="iso-8859-1"><p>{FRENCH}</p>'.encode())
+    assert FRENCH in text
+    assert encoding == "utf-8"
+
+
+def test_http_charset_lying_about_utf8_bytes_reads_utf8() -> None:
+    text, _ = _decode(f"<p>{FRENCH}</p>".encode(), charset="ISO-8859-1")
+    assert FRENCH in text
+
+
+def test_declared_utf8_on_cp1252_bytes_is_detected() -> None:
+    text, _ = _decode(f'<meta charset="utf-8"><p>{FRENCH}</p>'.encode("cp1252"))
+    assert FRENCH in text
+
+
+def test_true_legacy_charset_declaration_is_kept() -> None:
+    text, encoding = _decode(f'<meta charset="windows-1252"><p>{FRENCH}</p>'.encode("cp1252"))
+    assert FRENCH in text
+    assert encoding == "cp1252"
+
+
+def test_utf8_with_stray_cp1252_bytes_reads_both() -> None:
+    data = f"<p>{FRENCH}</p>".encode() + b"<p>na\xefve \x93quoted\x94</p>"
+    text, encoding = _decode(data)
+    assert FRENCH in text
+    assert "naïve “quoted”" in text
+    assert encoding == "utf-8"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_byte_order_marks(codec: str) -> None:
+    page = f"<p>{FRENCH}</p>"
+    data = page.encode(codec)
+    if codec in ("utf-16-le", "utf-16-be"):
+        data = "\ufeff".encode(codec) + data
+    text, _ = _decode(data)
+    assert text.lstrip("\ufeff") == page
+
+
+def test_nul_bytes_are_removed() -> None:
+    text, _ = _decode(b"<p>one\x00two\x00</p>")
+    assert text == "<p>onetwo</p>"
+
+
+def test_invalid_utf8_never_raises() -> None:
+    text, _ = _decode(b"<p>ok \xff\xfe\xc3\x28 \xed\xa0\x80 end</p>")
+    assert text.startswith("<p>ok ")
+    assert text.endswith(" end</p>")
+
+
+def test_chinese_legacy_page_is_not_mistaken_for_mixed_utf8() -> None:
+    page = "<html><p>中文新闻报道，今天天气很好。北京市政府宣布新的政策，市民表示欢迎。</p></html>"
+    text, _ = _decode(page.encode("gbk"))
+    assert text == page
