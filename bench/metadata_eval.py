@@ -102,7 +102,7 @@ def trafilatura_values(text: str, url: str | None) -> dict[str, object]:
 
 
 def newspaper_values(text: str, url: str | None) -> dict[str, object]:
-    import newspaper  # type: ignore[import-untyped]
+    import newspaper
 
     article = newspaper.Article(url or "https://example.invalid/")
     article.download(input_html=text)
