@@ -81,6 +81,12 @@ def newsdown(
         bool, typer.Option("--explain", help="Print each removed block and the rule that removed it.")
     ] = False,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a URL.")] = 30.0,
+    doc_timeout: Annotated[
+        float,
+        typer.Option(
+            "--doc-timeout", min=0, help="Seconds to convert one document before giving up (0: none)."
+        ),
+    ] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More messages; -vv for tracebacks.")
@@ -123,6 +129,7 @@ def newsdown(
         verbosity=-1 if quiet else verbose,
         progress=not quiet and sys.stderr.isatty() and "CI" not in os.environ,
         timeout=timeout,
+        doc_timeout=doc_timeout,
     )
     try:
         code = run(arguments, settings, streams)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, TextIO
 
 from newsdown.cli.console import Messages
+from newsdown.cli.deadline import time_limit
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.inputs import InputSpec, expand_inputs
 from newsdown.cli.output import EXTENSIONS, OutputPlan, TargetExistsError, relative_output, write_atomically
@@ -44,6 +45,7 @@ class Settings:
     verbosity: int = 0
     progress: bool = False
     timeout: float = 30.0
+    doc_timeout: float = 60.0  # seconds per document, fetching excluded; 0 for no limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,8 @@ def convert_input(spec: InputSpec, settings: Settings, streams: Streams) -> Arti
         source = fetch.read_path(spec.path, spec.origin)
     if settings.base_url and source.url is None:
         source = Source(origin=source.origin, data=source.data, url=settings.base_url)
-    return convert_source(source, settings.options)
+    with time_limit(settings.doc_timeout):
+        return convert_source(source, settings.options)
 
 
 def render(article: Article, spec: InputSpec, settings: Settings) -> str:

@@ -1,0 +1,49 @@
+"""A wall-clock limit per document, so one pathological page cannot stall a batch.
+
+SIGALRM interrupts the conversion wherever it is (lxml, readability and markdownify included,
+between bytecodes) and turns it into an ordinary input error. Platforms without SIGALRM
+(Windows), or a conversion off the main thread, run without the limit.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+from newsdown.converters.errors import InputError
+
+
+class DocumentTimeoutError(InputError):
+    """The document took longer than --doc-timeout to convert."""
+
+
+class _Expired(BaseException):
+    """Raised by the alarm. A BaseException, like KeyboardInterrupt, so that the broad
+    `except Exception` safety nets inside the stages (and readability's) cannot swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeoutError in the block if it runs longer than `seconds` (0: no limit)."""
+    usable = (
+        seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise DocumentTimeoutError(f"took longer than {seconds:g} s to convert (--doc-timeout)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
