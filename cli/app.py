@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -51,6 +54,12 @@ def newsdown(
         list[str] | None,
         typer.Argument(
             help="HTML or text files, folders, http(s) URLs, or - for standard input.", show_default=False
+        ),
+    ] = None,
+    input_list: Annotated[
+        str | None,
+        typer.Option(
+            "--input-list", "-i", help="Read inputs from this file, one path or URL a line (- for stdin)."
         ),
     ] = None,
     output: Annotated[
@@ -107,8 +116,11 @@ def newsdown(
     from newsdown.converters.model import Options
 
     streams = default_streams()
-    arguments = list(inputs or [])
-    if not arguments:
+    arguments: Iterable[str] = list(inputs or [])
+    if input_list is not None:
+        listed = read_input_list(input_list, streams.stdin)
+        arguments = itertools.chain(arguments, listed)
+    elif not arguments:
         if streams_is_terminal():
             raise typer.BadParameter("no input: give a file, folder, URL, or - for standard input")
         arguments = ["-"]
@@ -136,6 +148,21 @@ def newsdown(
     except UsageError as error:
         raise typer.BadParameter(str(error)) from None
     raise typer.Exit(int(code))
+
+
+def read_input_list(name: str, stdin: BinaryIO) -> Iterator[str]:
+    """Inputs named one per line, read lazily; blank lines and # comments are skipped."""
+    if name == "-":
+        lines: Iterable[str] = io.TextIOWrapper(stdin, encoding="utf-8", errors="replace")
+    else:
+        try:
+            lines = Path(name).open(encoding="utf-8", errors="replace")  # noqa: SIM115  # read lazily
+        except OSError as error:
+            raise typer.BadParameter(f"cannot read --input-list {name}: {error.strerror or error}") from None
+    for line in lines:
+        entry = line.strip()
+        if entry and not entry.startswith("#"):
+            yield entry
 
 
 def streams_is_terminal() -> bool:

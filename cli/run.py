@@ -55,7 +55,7 @@ class Streams:
     stderr: TextIO
 
 
-def run(arguments: list[str], settings: Settings, streams: Streams) -> ExitCode:
+def run(arguments: Iterable[str], settings: Settings, streams: Streams) -> ExitCode:
     """Convert every input; return the exit code. Raises UsageError for conflicting options."""
     specs = expand_inputs(arguments)
     first_two = list(itertools.islice(specs, 2))

@@ -278,3 +278,26 @@ def test_read_only_output_dir_exits_6(tmp_path: Path) -> None:
         assert newsdown(PAGE, "--output-dir", out).returncode == 6
     finally:
         out.chmod(0o700)
+
+
+def test_input_list_from_a_file_and_from_stdin(tmp_path: Path) -> None:
+    listing = tmp_path / "inputs.txt"
+    listing.write_text(f"# pages to convert\n{PAGE}\n\n{OTHER}\n")
+    out = tmp_path / "out"
+    from_file = newsdown("--input-list", listing, "--output-dir", out)
+    assert from_file.returncode == 0, from_file.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "harbour-council-budget.md",
+        "ridgeline-transit-strike.md",
+    ]
+    piped = newsdown("-i", "-", "-f", "json", stdin=f"{PAGE}\n{OTHER}\n".encode())
+    assert [json.loads(line)["input"] for line in piped.stdout.decode().splitlines()] == [
+        str(PAGE),
+        str(OTHER),
+    ]
+
+
+def test_missing_input_list_is_a_usage_error(tmp_path: Path) -> None:
+    result = newsdown("--input-list", tmp_path / "nope.txt")
+    assert result.returncode == 2
+    assert b"cannot read --input-list" in result.stderr
