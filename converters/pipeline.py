@@ -13,6 +13,8 @@ from newsdown.converters.errors import NoArticleError
 from newsdown.converters.model import Article, Document, Metadata, Options, Removal, Source
 
 WORD = re.compile(r"\w+")
+# Origins that name no file: stdin, and strings handed to the library. Never written as `source`.
+ANONYMOUS_ORIGINS = frozenset({"-", "<html>", "<text>"})
 FIRST_HEADING = re.compile(r"\A(#{1,6}) +(.+?)\s*(?:\n+|\Z)")
 
 
@@ -78,7 +80,9 @@ def build_article(
         modified=metadata.modified,
         publisher=metadata.publisher,
         credit=metadata.credit,
-        source=metadata.canonical_url or source.url or (source.origin if source.origin != "-" else None),
+        source=metadata.canonical_url
+        or source.url
+        or (None if source.origin in ANONYMOUS_ORIGINS else source.origin),
         description=metadata.description,
         image=metadata.image,
         language=metadata.language,

@@ -41,3 +41,7 @@ def test_no_article_raises_newsdown_error_and_prints_nothing(capsys: pytest.Capt
     assert isinstance(caught.value, NewsdownError)
     assert caught.value.exit_code == 3
     assert capsys.readouterr() == ("", "")
+
+
+def test_strings_without_a_url_have_no_placeholder_source() -> None:
+    assert convert_html(PAGE.read_bytes().replace(b'rel="canonical"', b'rel="x"')).source is None
