@@ -96,6 +96,33 @@ def newsdown(
             "--doc-timeout", min=0, help="Seconds to convert one document before giving up (0: none)."
         ),
     ] = 60.0,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for a batch.  [default: number of CPUs]"),
+    ] = None,
+    failed_list: Annotated[
+        Path | None,
+        typer.Option("--failed-list", help="Write the inputs that failed here, one a line, to retry later."),
+    ] = None,
+    user_agent: Annotated[
+        str | None,
+        typer.Option("--user-agent", help="User-Agent for URLs.  [default: newsdown/VERSION (+URL)]"),
+    ] = None,
+    respect_robots: Annotated[
+        bool | None,
+        typer.Option(
+            "--respect-robots/--no-respect-robots",
+            help="Follow robots.txt.  [default: on when converting several inputs]",
+            show_default=False,
+        ),
+    ] = None,
+    max_size: Annotated[
+        float,
+        typer.Option("--max-size", min=0.001, help="Largest page to read, in MB (after decompression)."),
+    ] = 20.0,
+    retries: Annotated[
+        int, typer.Option("--retries", min=0, help="Retries of a URL on connection errors, 429 and 5xx.")
+    ] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More messages; -vv for tracebacks.")
@@ -142,6 +169,12 @@ def newsdown(
         progress=not quiet and sys.stderr.isatty() and "CI" not in os.environ,
         timeout=timeout,
         doc_timeout=doc_timeout,
+        jobs=jobs or os.cpu_count() or 1,
+        failed_list=failed_list,
+        user_agent=user_agent,
+        respect_robots=respect_robots,
+        max_bytes=int(max_size * 1024 * 1024),
+        retries=retries,
     )
     try:
         code = run(arguments, settings, streams)

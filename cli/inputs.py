@@ -45,14 +45,28 @@ def expand_inputs(arguments: Iterable[str]) -> Iterator[InputSpec]:
 
 
 def walk_folder(folder: Path) -> Iterator[InputSpec]:
-    """Pages under a folder, recursively, sorted for a stable order; symlinked folders not followed."""
-    for directory, subdirectories, files in os.walk(folder, onerror=None):
+    """Pages under a folder, recursively, sorted for a stable order; symlinked folders not followed
+    (so a symlink loop cannot trap the walk). A subfolder that cannot be listed is reported as a
+    failed input, not passed over in silence.
+    """
+    problems: list[OSError] = []
+    for directory, subdirectories, files in os.walk(folder, onerror=problems.append):
+        yield from _unreadable(problems)
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or not is_page_name(name):
                 continue
             path = Path(directory, name)
             yield InputSpec(origin=str(path), kind="file", path=path, relative=path.relative_to(folder))
+    yield from _unreadable(problems)
+
+
+def _unreadable(problems: list[OSError]) -> Iterator[InputSpec]:
+    while problems:
+        error = problems.pop(0)
+        where = str(error.filename or "?")
+        reason = f"cannot list the folder: {error.strerror or error}"
+        yield InputSpec(origin=where, kind="invalid", problem=reason)
 
 
 def is_page_name(name: str) -> bool:

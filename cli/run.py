@@ -1,29 +1,45 @@
 """One run of the command: expand inputs, convert each, write results, report. No Typer here.
 
 run() takes its streams as arguments so tests can drive it without a terminal or subprocess.
+
+One input is converted right here. A batch (several inputs) runs on one event loop: inputs are
+read lazily (a folder walk or --input-list never held whole), URLs fetched concurrently and
+politely (converters/web.py), documents converted in worker processes with --jobs above 1
+(cli/pool.py), and at most a window of inputs is in flight, so memory stays bounded. Results
+are written and printed here, in input order, so names and stdout are deterministic.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import sys
-import traceback
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal, TextIO
+from typing import TYPE_CHECKING, BinaryIO, Final, Literal, TextIO
 
 from newsdown.cli.console import Messages
 from newsdown.cli.deadline import time_limit
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.inputs import InputSpec, expand_inputs
 from newsdown.cli.output import EXTENSIONS, OutputPlan, TargetExistsError, relative_output, write_atomically
+from newsdown.cli.pool import Job, Result, WorkerPool, convert_job
 from newsdown.cli.report import Outcome, Report
-from newsdown.converters.errors import InputError, NewsdownError
-from newsdown.converters.model import Article, Options, Source
+from newsdown.cli.summary import FailedList, ProgressLine, print_summary
+from newsdown.converters.errors import InputError, NewsdownError, OutputError
+from newsdown.converters.fetch import MAX_BYTES
+from newsdown.converters.model import Options, Source
+
+if TYPE_CHECKING:
+    from newsdown.converters.web import Fetcher
 
 OutputFormat = Literal["markdown", "json", "text"]
+WINDOW_PER_JOB = 4  # inputs in flight per worker: enough to keep workers busy, few enough to stay small
+MIN_WINDOW = 16  # at least this many, so URL lists are fetched concurrently
 
 
 class UsageError(Exception):
@@ -43,9 +59,15 @@ class Settings:
     explain: bool = False
     base_url: str | None = None
     verbosity: int = 0
-    progress: bool = False
+    progress: bool = False  # stderr is a terminal: progress line and the summary as a table
     timeout: float = 30.0
     doc_timeout: float = 60.0  # seconds per document, fetching excluded; 0 for no limit
+    jobs: int = 1  # worker processes for a batch; 1 converts in this process
+    failed_list: Path | None = None  # write the inputs that failed here
+    user_agent: str | None = None
+    respect_robots: bool | None = None  # None: only for batches
+    max_bytes: int = MAX_BYTES
+    retries: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,27 +77,40 @@ class Streams:
     stderr: TextIO
 
 
+class _Preskip:
+    """A file input whose output already exists: not converted unless its final name differs."""
+
+
+PRESKIP: Final = _Preskip()
+Redo = Callable[[InputSpec], Result]
+
+
 def run(arguments: Iterable[str], settings: Settings, streams: Streams) -> ExitCode:
     """Convert every input; return the exit code. Raises UsageError for conflicting options."""
-    specs = expand_inputs(arguments)
-    first_two = list(itertools.islice(specs, 2))
-    several = len(first_two) > 1 or any(spec.relative is not None for spec in first_two)
-    check_usage(settings, several)
-    messages = Messages(streams.stderr, settings.verbosity)
-    report = Report()
-    plan = OutputPlan(settings.output_dir) if settings.output_dir else None
-    all_specs = itertools.chain(first_two, specs)
-    try:
-        for spec in with_progress(all_specs, settings, streams):
-            outcome = convert_one(spec, settings, streams, messages, plan)
-            report.add(outcome)
-            describe(outcome, messages)
-    except KeyboardInterrupt:
-        messages.error("interrupted", report.summary())
-        return ExitCode.INTERRUPTED
-    if several and (settings.verbosity >= 1 or (settings.progress and settings.verbosity >= 0)):
-        messages.warning("done", report.summary())
-    return report.exit_code()
+    with contextlib.ExitStack() as closing:
+        specs = expand_inputs(arguments)
+        first_two = list(itertools.islice(specs, 2))
+        several = len(first_two) > 1 or any(spec.relative is not None for spec in first_two)
+        check_usage(settings, several)
+        messages = Messages(streams.stderr, settings.verbosity)
+        report = Report()
+        plan = OutputPlan(settings.output_dir) if settings.output_dir else None
+        all_specs = itertools.chain(first_two, specs)
+        try:
+            failures = closing.enter_context(FailedList(settings.failed_list))
+        except OutputError as error:
+            raise UsageError(f"--failed-list: {error}") from None
+        if not several:
+            return run_single(all_specs, settings, streams, messages, report, plan, failures)
+        batch = Batch(settings, streams, messages, report, plan, failures)
+        try:
+            asyncio.run(batch.run(all_specs))
+        except KeyboardInterrupt:
+            print_summary(report, streams.stderr, table=settings.progress, interrupted=True)
+            return ExitCode.INTERRUPTED
+        if settings.verbosity >= 0:
+            print_summary(report, streams.stderr, table=settings.progress)
+        return report.exit_code()
 
 
 def check_usage(settings: Settings, several: bool) -> None:
@@ -87,88 +122,283 @@ def check_usage(settings: Settings, several: bool) -> None:
         raise UsageError("several inputs need --output-dir DIR (or --format json for JSON Lines on stdout)")
 
 
-def with_progress(specs: Iterable[InputSpec], settings: Settings, streams: Streams) -> Iterator[InputSpec]:
-    """A Rich progress line on stderr while a batch runs on a terminal; nothing otherwise."""
-    if not settings.progress:
-        yield from specs
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TimeElapsedColumn
-
-    console = Console(file=streams.stderr, markup=False, highlight=False)
-    columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("converting", total=None)
+def run_single(
+    specs: Iterable[InputSpec],
+    settings: Settings,
+    streams: Streams,
+    messages: Messages,
+    report: Report,
+    plan: OutputPlan | None,
+    failures: FailedList,
+) -> ExitCode:
+    """One input (or none): in this process, no workers, no summary."""
+    try:
         for spec in specs:
-            yield spec
-            progress.advance(task)
+            outcome = convert_one(spec, settings, streams, messages, plan)
+            report.add(outcome)
+            describe(outcome, messages)
+            if outcome.status == "failed":
+                failures.add(outcome.origin)
+    except KeyboardInterrupt:
+        messages.error("interrupted", report.summary())
+        return ExitCode.INTERRUPTED
+    return report.exit_code()
 
 
 def convert_one(
     spec: InputSpec, settings: Settings, streams: Streams, messages: Messages, plan: OutputPlan | None
 ) -> Outcome:
-    """Read, convert and write one input; every expected failure becomes an Outcome."""
+    """Read, convert and write one input in this process; every expected failure becomes an Outcome."""
+
+    def redo(spec: InputSpec) -> Result:
+        return convert_here(spec, settings, streams)
+
+    first: Result | _Preskip = PRESKIP if exists_already(spec, settings, plan) else redo(spec)
+    return finish(spec, first, settings, streams, messages, plan, redo)
+
+
+def convert_here(spec: InputSpec, settings: Settings, streams: Streams) -> Result:
+    """Read or fetch, then convert, all in this process (the time limit by SIGALRM)."""
+    from newsdown.converters import fetch
+
+    try:
+        source = None
+        if spec.kind == "invalid":
+            raise InputError(spec.problem)
+        if spec.kind == "url":
+            robots = bool(settings.respect_robots)
+            source = fetch.fetch_url(
+                spec.origin,
+                timeout=settings.timeout,
+                user_agent=settings.user_agent,
+                max_bytes=settings.max_bytes,
+                respect_robots=robots,
+            )
+        elif spec.kind == "stdin":
+            source = fetch.read_stream(streams.stdin, max_bytes=settings.max_bytes)
+    except NewsdownError as error:
+        return Result(code=ExitCode(error.exit_code), message=str(error))
+    return convert_with_limit(make_job(spec, settings, source), settings)
+
+
+def convert_with_limit(job: Job, settings: Settings) -> Result:
+    with time_limit(settings.doc_timeout):
+        return convert_job(job)
+
+
+def make_job(spec: InputSpec, settings: Settings, source: Source | None) -> Job:
+    return Job(
+        origin=spec.origin,
+        path=str(spec.path) if source is None and spec.path is not None else None,
+        source=source,
+        options=settings.options,
+        base_url=settings.base_url,
+        format=settings.format,
+        front_matter=settings.front_matter,
+        explain=settings.explain,
+        debug=settings.verbosity >= 2,
+    )
+
+
+def exists_already(spec: InputSpec, settings: Settings, plan: OutputPlan | None) -> bool:
+    """A file input whose output is there already needs no converting (a resumed batch)."""
+    if plan is None or spec.kind != "file" or settings.force:
+        return False
+    return (plan.root / relative_output(spec, None, EXTENSIONS[settings.format])).exists()
+
+
+def finish(
+    spec: InputSpec,
+    result: Result | _Preskip,
+    settings: Settings,
+    streams: Streams,
+    messages: Messages,
+    plan: OutputPlan | None,
+    redo: Redo,
+) -> Outcome:
+    """Name, write or print one input's result, in input order; say what became of it."""
     extension = EXTENSIONS[settings.format]
     target = None
     try:
-        if spec.kind == "invalid":
-            raise InputError(spec.problem)
-        if plan is not None and spec.kind == "file":
-            # Known before converting, so a re-run skips finished inputs without reading them.
+        if isinstance(result, _Preskip):
+            assert plan is not None
             target = plan.claim(relative_output(spec, None, extension))
             if target.exists() and not settings.force:
                 raise TargetExistsError(f"{target} exists (use --force to overwrite)")
-        article = convert_input(spec, settings, streams)
+            result = redo(spec)  # its name was taken by another input of this run: convert after all
+        if not result.ok or result.text is None:
+            if result.details and settings.verbosity >= 2:
+                streams.stderr.write(result.details)
+            return failed(spec, result.code, result.message, settings, streams)
         if settings.explain:
-            for removal in article.removed:
-                messages.explain(spec.origin, removal.rule, removal.text)
+            for rule, text in result.removed:
+                messages.explain(spec.origin, rule, text)
         if plan is not None and target is None:
-            target = plan.claim(relative_output(spec, article.title, extension))
-        deliver(render(article, spec, settings), settings, streams, target)
+            target = plan.claim(relative_output(spec, result.title, extension))
+        deliver(result.text, settings, streams, target)
     except TargetExistsError as error:
         return Outcome(origin=spec.origin, status="skipped", message=str(error), output=target)
     except NewsdownError as error:
         return failed(spec, ExitCode(error.exit_code), str(error), settings, streams)
-    except RecursionError:
-        return failed(spec, ExitCode.INPUT, "the page is nested too deeply to convert", settings, streams)
-    except (KeyboardInterrupt, BrokenPipeError):
-        raise
-    except Exception as error:  # noqa: BLE001  # a bug: one line, the traceback only with -vv
-        if settings.verbosity >= 2:
-            traceback.print_exc(file=streams.stderr)
-        reason = f"internal error ({type(error).__name__}: {error}); run with -vv for details"
-        return failed(spec, ExitCode.PARTIAL, reason, settings, streams)
     return Outcome(origin=spec.origin, status="converted", output=target or settings.output_file)
 
 
-def convert_input(spec: InputSpec, settings: Settings, streams: Streams) -> Article:
-    from newsdown.converters import fetch
-    from newsdown.converters.pipeline import convert_source
+class Batch:
+    """Several inputs on one event loop; see the module docstring."""
 
-    source: Source
-    if spec.kind == "url":
-        source = fetch.fetch_url(spec.origin, timeout=settings.timeout)
-    elif spec.kind == "stdin":
-        source = fetch.read_stream(streams.stdin)
-    else:
-        assert spec.path is not None
-        source = fetch.read_path(spec.path, spec.origin)
-    if settings.base_url and source.url is None:
-        source = Source(origin=source.origin, data=source.data, url=settings.base_url)
-    with time_limit(settings.doc_timeout):
-        return convert_source(source, settings.options)
+    def __init__(
+        self,
+        settings: Settings,
+        streams: Streams,
+        messages: Messages,
+        report: Report,
+        plan: OutputPlan | None,
+        failures: FailedList,
+    ) -> None:
+        self.settings = settings
+        self.streams = streams
+        self.messages = messages
+        self.report = report
+        self.plan = plan
+        self.failures = failures
+        self.pool = WorkerPool(settings.jobs, settings.doc_timeout) if settings.jobs > 1 else None
+        self.window = max(WINDOW_PER_JOB * settings.jobs, MIN_WINDOW)
+        self._exits = contextlib.AsyncExitStack()
+        self._fetcher: Fetcher | None = None
+
+    async def run(self, specs: Iterator[InputSpec]) -> None:
+        feed = Feed(specs, self.window)
+        pending: asyncio.Queue[tuple[InputSpec, asyncio.Task[Result | _Preskip]] | None]
+        pending = asyncio.Queue(self.window)
+        producer = asyncio.create_task(self._produce(feed, pending))
+        try:
+            with ProgressLine(self.streams.stderr, self.settings.progress) as progress:
+                while (item := await pending.get()) is not None:
+                    spec, task = item
+                    outcome = finish(
+                        spec, await task, self.settings, self.streams, self.messages, self.plan, self._redo
+                    )
+                    self._record(outcome)
+                    progress.advance()
+            await producer
+        finally:
+            feed.stop()
+            producer.cancel()
+            while not pending.empty():
+                left = pending.get_nowait()
+                if left is not None:
+                    left[1].cancel()
+            with contextlib.suppress(BaseException):
+                await self._exits.aclose()
+            if self.pool is not None:
+                self.pool.close()
+
+    async def _produce(
+        self, feed: Feed, pending: asyncio.Queue[tuple[InputSpec, asyncio.Task[Result | _Preskip]] | None]
+    ) -> None:
+        try:
+            while (spec := await feed.get()) is not None:
+                await pending.put((spec, asyncio.create_task(self._prepare(spec))))
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            await pending.put(None)  # the consumer stops, then `await producer` raises this
+            raise
+        await pending.put(None)
+
+    async def _prepare(self, spec: InputSpec) -> Result | _Preskip:
+        if exists_already(spec, self.settings, self.plan):
+            return PRESKIP
+        source = None
+        try:
+            if spec.kind == "invalid":
+                raise InputError(spec.problem)
+            if spec.kind == "url":
+                source = await (await self._web()).fetch(spec.origin)
+            elif spec.kind == "stdin":
+                source = await asyncio.to_thread(read_stdin, self.streams.stdin, self.settings.max_bytes)
+        except NewsdownError as error:
+            return Result(code=ExitCode(error.exit_code), message=str(error))
+        job = make_job(spec, self.settings, source)
+        if self.pool is not None:
+            return await self.pool.convert(job)
+        return convert_with_limit(job, self.settings)
+
+    def _redo(self, spec: InputSpec) -> Result:
+        if spec.kind == "file":
+            return convert_with_limit(make_job(spec, self.settings, None), self.settings)
+        return Result(code=ExitCode.INPUT, message="cannot be read twice")
+
+    async def _web(self) -> Fetcher:
+        from newsdown.converters.web import Fetcher, WebSettings
+
+        if self._fetcher is None:
+            s = self.settings
+            web = WebSettings(
+                user_agent=s.user_agent,
+                timeout=s.timeout,
+                max_bytes=s.max_bytes,
+                retries=s.retries,
+                respect_robots=s.respect_robots is not False,  # on by default for batches
+            )
+            self._fetcher = await self._exits.enter_async_context(Fetcher(web))
+        return self._fetcher
+
+    def _record(self, outcome: Outcome) -> None:
+        self.report.add(outcome)
+        describe(outcome, self.messages)
+        if outcome.status == "failed":
+            self.failures.add(outcome.origin)
 
 
-def render(article: Article, spec: InputSpec, settings: Settings) -> str:
-    if settings.format == "json":
-        record = {**article.to_dict(), "input": spec.origin, "ok": True}
-        return json.dumps(record, ensure_ascii=False) + "\n"
-    if settings.format == "text":
-        from newsdown.converters.markdown import markdown_to_text
+def read_stdin(stream: BinaryIO, max_bytes: int) -> Source:
+    from newsdown.converters.fetch import read_stream
 
-        body = markdown_to_text(article.body_markdown)
-        return f"{article.title}\n\n{body}" if article.title else body
-    return article.to_markdown(front_matter=settings.front_matter)
+    return read_stream(stream, max_bytes=max_bytes)
+
+
+class Feed:
+    """Inputs from a blocking iterator (a folder walk, lines of a pipe) read in a thread of their
+    own, at most `limit` ahead of the consumer, so a slow pipe never stalls the event loop."""
+
+    _END: Final = object()
+
+    def __init__(self, specs: Iterator[InputSpec], limit: int) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        self._room = threading.Semaphore(limit)
+        self._stopped = threading.Event()
+        self._specs = specs
+        threading.Thread(target=self._pump, daemon=True, name="newsdown-inputs").start()
+
+    def _pump(self) -> None:
+        try:
+            for spec in self._specs:
+                while not self._room.acquire(timeout=0.2):
+                    if self._stopped.is_set():
+                        return
+                if self._stopped.is_set():
+                    return
+                self._loop.call_soon_threadsafe(self._queue.put_nowait, spec)
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, self._END)
+        except RuntimeError:  # the loop is closed: the run is over
+            return
+        except BaseException as error:  # noqa: BLE001  # handed to the consumer, raised there
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
+
+    async def get(self) -> InputSpec | None:
+        item = await self._queue.get()
+        if item is self._END:
+            return None
+        self._room.release()
+        if isinstance(item, BaseException):
+            raise item
+        assert isinstance(item, InputSpec)
+        return item
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 def deliver(text: str, settings: Settings, streams: Streams, target: Path | None) -> None:

@@ -6,7 +6,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from newsdown.converters.errors import FetchError, InputError
+from newsdown.converters.errors import InputError
 from newsdown.converters.model import Source
 
 MAX_BYTES = 20 * 1024 * 1024  # the same cap as trafilatura; no news page is bigger
@@ -65,37 +65,25 @@ def _read_capped(stream: BinaryIO, max_bytes: int) -> bytes:
     return data
 
 
-def fetch_url(url: str, *, timeout: float = 30.0, user_agent: str | None = None) -> Source:
-    """Fetch one page with httpx: redirects followed (http/https only), size capped, HTML only."""
-    import httpx
+def fetch_url(
+    url: str,
+    *,
+    timeout: float = 30.0,
+    user_agent: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    respect_robots: bool = False,
+) -> Source:
+    """Fetch one page (see converters/web.py): redirects checked hop by hop, size capped, HTML only."""
+    import asyncio
+
+    from newsdown.converters.web import WebSettings, fetch_one
 
     if not is_url(url):
         raise InputError("only http:// and https:// URLs are supported")
-    headers = {"User-Agent": user_agent or default_user_agent(), "Accept": ACCEPT}
-    try:
-        with (
-            httpx.Client(follow_redirects=True, max_redirects=10, timeout=timeout, headers=headers) as client,
-            client.stream("GET", url) as response,
-        ):
-            if not is_url(str(response.url)):
-                raise FetchError(f"redirected to a non-http URL: {response.url}")
-            if response.status_code >= 400:
-                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
-            media_type, charset = parse_content_type(response.headers.get("content-type", ""))
-            check_media_type(media_type)
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    raise InputError(f"the page is larger than {MAX_BYTES} bytes")
-            final_url = str(response.url)
-    except httpx.TooManyRedirects:
-        raise FetchError("too many redirects") from None
-    except httpx.TimeoutException:
-        raise FetchError(f"timed out after {timeout:g} s") from None
-    except httpx.HTTPError as error:
-        raise FetchError(describe_http_error(error)) from None
-    return Source(origin=url, data=body, url=final_url, media_type=media_type, charset=charset)
+    settings = WebSettings(
+        user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, respect_robots=respect_robots
+    )
+    return asyncio.run(fetch_one(url, settings))
 
 
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"

@@ -100,7 +100,7 @@ def test_rerun_skips_existing_outputs_and_force_redoes_them(pages: Path, tmp_pat
     (out / "other" / "strike.md").write_text("edited by hand\n")
     again = newsdown(pages, "--output-dir", out)
     assert again.returncode == 0
-    assert again.stderr.count(b"skipped") == 2
+    assert again.stderr.count(b": skipped: ") == 2
     assert (out / "other" / "strike.md").read_text() == "edited by hand\n"
     forced = newsdown(pages, "--output-dir", out, "--force")
     assert forced.returncode == 0

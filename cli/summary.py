@@ -1,0 +1,116 @@
+"""The end of a batch: the summary on stderr (a Rich table on a terminal, one line otherwise), the
+progress display while it runs, and the --failed-list file to feed a later retry."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TextIO
+
+from newsdown.cli.report import Report
+from newsdown.converters.errors import OutputError
+
+
+def print_summary(report: Report, stream: TextIO, *, table: bool, interrupted: bool = False) -> None:
+    """Counts, time and rate of the run so far."""
+    if not table:
+        what = "interrupted" if interrupted else "done"
+        _write(stream, f"newsdown: {what}: {report.summary()}\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    seconds = time.monotonic() - report.started
+    rate = report.total / seconds if seconds > 0 else 0.0
+    title = "newsdown: interrupted" if interrupted else "newsdown"
+    summary = Table(title=title, title_justify="left")
+    for column in ("converted", "skipped", "failed", "time", "pages/s"):
+        summary.add_column(column, justify="right")
+    summary.add_row(
+        str(report.counts["converted"]),
+        str(report.counts["skipped"]),
+        str(report.counts["failed"]),
+        f"{seconds:.1f} s",
+        f"{rate:.1f}",
+    )
+    with contextlib.suppress(BrokenPipeError, ValueError):
+        Console(file=stream, markup=False, highlight=False).print(summary)
+
+
+def _write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+        stream.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+class FailedList:
+    """--failed-list FILE: the inputs that failed, one a line, written as they fail (so an
+    interrupted run leaves a usable list). Without a file it does nothing."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._stream: IO[bytes] | None = None
+        if path is not None:
+            try:
+                self._stream = path.open("wb")
+            except OSError as error:
+                raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+
+    def add(self, origin: str) -> None:
+        if self._stream is not None:
+            self._stream.write(os.fsencode(origin.replace("\n", " ")) + b"\n")
+            self._stream.flush()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+    def __enter__(self) -> FailedList:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class ProgressLine:
+    """A Rich progress line on stderr while a batch runs on a terminal; nothing otherwise."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self._progress = None
+        self._task = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TimeElapsedColumn,
+            )
+
+            console = Console(file=stream, markup=False, highlight=False)
+            columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            self._progress = Progress(*columns, console=console, transient=True)
+            self._task = self._progress.add_task("converting", total=None)
+
+    def advance(self) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.advance(self._task)
+
+    def __enter__(self) -> ProgressLine:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
