@@ -44,7 +44,7 @@ def convert_text(text: str, url: str | None = None, options: Options | None = No
 
 
 def convert_html_document(document: Document, options: Options) -> Article:
-    from newsdown.converters.extract import extract_article, parse_html
+    from newsdown.converters.extract import extract_article, link_base, parse_html
     from newsdown.converters.limits import bound_tree
     from newsdown.converters.markdown import html_to_markdown, shift_headings
     from newsdown.converters.metadata import read_metadata
@@ -54,9 +54,10 @@ def convert_html_document(document: Document, options: Options) -> Article:
     metadata = read_metadata(tree, document.source.url)
     # A saved page has no URL of its own, but its declared canonical URL resolves its links.
     url = document.source.url or metadata.canonical_url
-    extracted = extract_article(tree, url)
+    base_url = link_base(tree, url)
+    extracted = extract_article(tree)
     body = html_to_markdown(
-        extracted.html, base_url=url, images=options.include_images, links=options.include_links
+        extracted.html, base_url=base_url, images=options.include_images, links=options.include_links
     )
     body = shift_headings(drop_title_heading(body, metadata.title))
     return build_article(document, metadata, body, extracted.removed, options)

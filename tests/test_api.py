@@ -45,3 +45,30 @@ def test_no_article_raises_newsdown_error_and_prints_nothing(capsys: pytest.Capt
 
 def test_strings_without_a_url_have_no_placeholder_source() -> None:
     assert convert_html(PAGE.read_bytes().replace(b'rel="canonical"', b'rel="x"')).source is None
+
+
+ARTICLE_WITH_LINK = (
+    "<html><head>{base}<title>Ferry timetable changes</title></head><body><article>"
+    "<h1>Ferry timetable changes</h1>"
+    "<p>The harbour authority published the new winter timetable on Monday, with two fewer crossings "
+    "each weekday and a later first sailing; the <a href='{href}'>full timetable</a> lists every stop.</p>"
+    "<p>Commuters told the council that the later first sailing would make them late for work, and the "
+    "authority promised to review the change after a month of passenger counts.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("base", "url", "expected"),
+    [
+        ("", "https://news.example/a/story.html", "https://news.example/a/timetable.pdf"),
+        ('<base href="https://cdn.example/files/">', None, "https://cdn.example/files/timetable.pdf"),
+        ('<base href="/docs/">', "https://news.example/a/story.html", "https://news.example/docs/timetable.pdf"),
+        ("", None, "timetable.pdf"),
+    ],
+)
+def test_relative_links_resolve_against_base_href_and_page_url(
+    base: str, url: str | None, expected: str
+) -> None:
+    article = convert_html(ARTICLE_WITH_LINK.format(base=base, href="timetable.pdf"), url=url)
+    assert f"[full timetable]({expected})" in article.body_markdown

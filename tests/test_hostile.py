@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsdown.converters.errors import InputError, NewsdownError, NoArticleError
-from newsdown.converters.limits import MAX_DEPTH, flatten_markup, measure
+from newsdown.converters.limits import MAX_DEPTH, deeper_than, flatten_markup
 from newsdown.converters.pipeline import convert_html
 from tests.helpers import SAMPLES, newsdown
 
@@ -178,7 +178,7 @@ def test_unwrapped_tree_is_within_max_depth() -> None:
 
     text = "<html><body>" + "<div>" * 240 + "deep" + "</div>" * 240 + "</body></html>"
     tree = bound_tree(parse_html(text), text)
-    assert measure(tree)[0] <= MAX_DEPTH
+    assert not deeper_than(tree, MAX_DEPTH)
     assert "deep" in tree.text_content()
 
 
@@ -205,3 +205,13 @@ def test_error_messages_are_one_line_without_escapes(tmp_path: Path) -> None:
     assert result.returncode == 3
     line = _one_line_error(result.stderr)
     assert "\x1b" not in line
+
+
+@pytest.mark.parametrize("nesting", [0, 1, 5, 12])
+def test_deeper_than_counts_levels_below_the_root_element(nesting: int) -> None:
+    from newsdown.converters.extract import parse_html
+
+    tree = parse_html("<html><body>" + "<div>" * nesting + "x" + "</div>" * nesting + "</body></html>")
+    deepest = nesting + 1  # html is level 0, body level 1
+    assert deeper_than(tree, deepest - 1)
+    assert not deeper_than(tree, deepest)
