@@ -63,7 +63,11 @@ ARTICLE_WITH_LINK = (
     [
         ("", "https://news.example/a/story.html", "https://news.example/a/timetable.pdf"),
         ('<base href="https://cdn.example/files/">', None, "https://cdn.example/files/timetable.pdf"),
-        ('<base href="/docs/">', "https://news.example/a/story.html", "https://news.example/docs/timetable.pdf"),
+        (
+            '<base href="/docs/">',
+            "https://news.example/a/story.html",
+            "https://news.example/docs/timetable.pdf",
+        ),
         ("", None, "timetable.pdf"),
     ],
 )
