@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 
 import lxml.html
+from lxml import etree
 
 from newsdown.converters.authors import credit_in
 from newsdown.converters.dates import DateValue, find_prose_date, parse_date
-from newsdown.converters.metapage import clean, elements, text_of
+from newsdown.converters.metapage import clean, text_of
 
 # Byline elements longer than this are author bios or whole articles.
 MAX_BYLINE_LENGTH = 160
@@ -48,29 +49,72 @@ PUBLISHED_WORD = re.compile(
 LABEL_REACH = 30
 PUBLISHED_HINT = re.compile(r"publish|posted|pubdate|created|dateline", re.IGNORECASE)
 MODIFIED_HINT = re.compile(r"updat|modif", re.IGNORECASE)
-BYLINE_XPATH = (
-    ".//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'author')"
-    " or contains(@class,'Author') or contains(@id,'byline') or contains(@id,'author')"
-    " or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'writer')"
-    " or @rel='author' or contains(@itemprop,'author') or self::address]"
-)
-
-# Elements whose own text opens with "By" (or its French, German, Spanish, Dutch forms, or the
+# Byline elements: marked by class, id, rel or itemprop (case-sensitive, as pages write them), or an
+# <address>.
+BYLINE_CLASS = re.compile(r"byline|Byline|author|Author|autor|auteur|writer")
+BYLINE_ID = re.compile(r"byline|author")
+# Elements whose own first text opens with "By" (or its French, German, Spanish, Dutch forms, or the
 # "Posted by" / "Submitted by" of blog and Drupal themes).
-BY_LINE_XPATH = ".//*[not(self::script or self::style)][{}]".format(
-    " or ".join(
-        f"starts-with(normalize-space(text()),'{word} ') or normalize-space(text())='{word}'"
-        for word in ("By", "BY", "by", "Par", "Von", "Por", "Door", "Posted by", "Submitted by", "Written by")
-    )
-)
-
+BY_WORDS = ("By", "BY", "by", "Par", "Von", "Por", "Door", "Posted by", "Submitted by", "Written by")
+BY_INITIALS = frozenset(word[0] for word in BY_WORDS)
+XML_SPACE = re.compile(r"[ \t\r\n]+")
+DATE_CLASS = re.compile(r"date|Date|time|publish|posted|dateline|fecha|datum")
 # Parts of an author box that are not the name: a role, a bio, a photo, social links.
 BYLINE_NOISE = re.compile(r"role|title|bio|avatar|image|photo|social|twitter|email|job|position|desc", re.I)
-DATE_CLASS_XPATH = (
-    ".//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time')"
-    " or contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')"
-    " or contains(@class,'fecha') or contains(@class,'datum') or contains(concat(' ',@class,' '),' data ')]"
-)
+
+# These searches were XPath expressions; evaluating a dozen contains() per element made libxml2's
+# XPath the slowest part of reading metadata, and one Python pass over the elements is ~4x faster.
+
+
+def byline_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Descendants marked as bylines, in document order."""
+    found = []
+    for element in scope.iterdescendants(etree.Element):
+        get = element.get
+        css, ident = get("class"), get("id")
+        if (
+            (css is not None and BYLINE_CLASS.search(css))
+            or (ident is not None and BYLINE_ID.search(ident))
+            or get("rel") == "author"
+            or "author" in (get("itemprop") or "")
+            or element.tag == "address"
+        ):
+            found.append(element)
+    return found
+
+
+def by_lines(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Descendants whose first text node reads "By ..." (or one of BY_WORDS), in document order."""
+    found = []
+    for element in scope.iterdescendants(etree.Element):
+        if element.tag in ("script", "style"):
+            continue
+        text = _first_text(element).lstrip(" \t\r\n")
+        if not text or text[0] not in BY_INITIALS:
+            continue
+        opening = XML_SPACE.sub(" ", text[:40]).rstrip(" ")
+        if any(opening == word or opening.startswith(word + " ") for word in BY_WORDS):
+            found.append(element)
+    return found
+
+
+def date_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Descendants whose class names a date (or is the "data" of Portuguese and Italian themes)."""
+    found = []
+    for element in scope.iterdescendants(etree.Element):
+        css = element.get("class")
+        if css is not None and (DATE_CLASS.search(css) or " data " in f" {css} "):
+            found.append(element)
+    return found
+
+
+def _first_text(element: lxml.html.HtmlElement) -> str:
+    """The element's first text node: its text, else the tail of the first child that has one."""
+    text: str | None = element.text
+    if text is not None:
+        return text
+    tails = (child.tail for child in element if child.tail is not None)
+    return str(next(tails, ""))
 
 
 def article_scope(
@@ -210,8 +254,8 @@ def text_before(element: lxml.html.HtmlElement) -> str:
 def printed_date(scope: lxml.html.HtmlElement, today: dt.date) -> DateValue | None:
     """A date printed in a date-classed element or a byline ("Posted by admin on April 23, 2019"),
     never the one labelled "Updated"."""
-    bylines = elements(scope.xpath(BYLINE_XPATH))
-    candidates = elements(scope.xpath(DATE_CLASS_XPATH)) + bylines + elements(scope.xpath(BY_LINE_XPATH))
+    bylines = byline_elements(scope)
+    candidates = date_elements(scope) + bylines + by_lines(scope)
     # The line that holds a byline element often prints the date beside it.
     candidates += [parent for byline in bylines if (parent := byline.getparent()) is not None]
     for element in candidates:

@@ -42,10 +42,10 @@ from newsdown.converters.authors import (
     wire_agency,
 )
 from newsdown.converters.byline import (
-    BY_LINE_XPATH,
-    BYLINE_XPATH,
     MAX_BYLINE_LENGTH,
     article_scope,
+    by_lines,
+    byline_elements,
     byline_texts,
     find_credit,
     is_elsewhere,
@@ -158,11 +158,11 @@ def author_sources(
         for link in page.links.get("author", [])
         if link.tag == "a" and not is_elsewhere(link, page.tree)
     )
-    for xpath, limit in ((BYLINE_XPATH, 3), (BY_LINE_XPATH, 2)):
-        yield people(byline_texts(elements(scope.xpath(xpath)), scope)[:limit])
+    yield people(byline_texts(byline_elements(scope), scope)[:3])
+    yield people(byline_texts(by_lines(scope), scope)[:2])
     if outer is not None and outer is not scope:
         # Only marked byline elements out there: a "By ..." sentence far from the headline is prose.
-        yield people(byline_texts(elements(outer.xpath(BYLINE_XPATH)), outer)[:3])
+        yield people(byline_texts(byline_elements(outer), outer)[:3])
 
 
 def people(names: Iterable[str]) -> list[tuple[str, bool]]:

@@ -1,0 +1,70 @@
+"""The fast paths give the same answers as the slower code they replaced (property tests).
+
+Speed work replaced XPath searches and readability-lxml internals with quicker equivalents; each
+is checked here against the original, on random trees built to hit their edge cases.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdown.converters.byline import by_lines, byline_elements, date_elements
+from newsdown.converters.extract import parse_html
+
+# The XPath expressions the byline searches replaced: the specification they must keep.
+BYLINE_XPATH = (
+    ".//*[contains(@class,'byline') or contains(@class,'Byline') or contains(@class,'author')"
+    " or contains(@class,'Author') or contains(@id,'byline') or contains(@id,'author')"
+    " or contains(@class,'autor') or contains(@class,'auteur') or contains(@class,'writer')"
+    " or @rel='author' or contains(@itemprop,'author') or self::address]"
+)
+BY_LINE_XPATH = ".//*[not(self::script or self::style)][{}]".format(
+    " or ".join(
+        f"starts-with(normalize-space(text()),'{word} ') or normalize-space(text())='{word}'"
+        for word in ("By", "BY", "by", "Par", "Von", "Por", "Door", "Posted by", "Submitted by", "Written by")
+    )
+)
+DATE_CLASS_XPATH = (
+    ".//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time')"
+    " or contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')"
+    " or contains(@class,'fecha') or contains(@class,'datum') or contains(concat(' ',@class,' '),' data ')]"
+)
+
+TAGS = ["div", "p", "span", "a", "address", "script", "style", "section", "time", "b"]
+WORDS = ["byline", "Byline", "author", "AUTHOR", "autor", "writer", "date", "Date", "time", "data", "x", ""]
+TEXTS = st.one_of(
+    st.sampled_from(
+        ["", " ", "\n", "By", "by ", " By\n Jane", "BY", "Posted  by x", "Par\tMarie", "Byron", "Door"]
+    ),
+    st.text(alphabet=" \t\n\xa0BbyPosted", max_size=14),
+)
+
+
+@st.composite
+def markup(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(TAGS))
+    attributes = ""
+    for name in draw(st.lists(st.sampled_from(["class", "id", "rel", "itemprop"]), max_size=2, unique=True)):
+        value = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=3)))
+        attributes += f' {name}="{value}"'
+    parts = [draw(TEXTS)]
+    if depth < 3:
+        for _ in range(draw(st.integers(0, 3))):
+            child = draw(markup(depth + 1)) if draw(st.booleans()) else "<!-- note -->"
+            parts += [child, draw(TEXTS)]
+    return f"<{tag}{attributes}>{''.join(parts)}</{tag}>"
+
+
+def _tree(fragment: str) -> lxml.html.HtmlElement:
+    return parse_html(f"<html><body>{fragment}</body></html>")
+
+
+@settings(max_examples=300, deadline=None)
+@given(markup())
+def test_byline_searches_match_their_xpath_originals(fragment: str) -> None:
+    tree = _tree(fragment)
+    assert byline_elements(tree) == tree.xpath(BYLINE_XPATH)
+    assert by_lines(tree) == tree.xpath(BY_LINE_XPATH)
+    assert date_elements(tree) == tree.xpath(DATE_CLASS_XPATH)
