@@ -7,9 +7,7 @@ readability picked a list of stories) -> clean_article (boilerplate.py) -> the a
 
 from __future__ import annotations
 
-import copy
 import re
-from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
@@ -100,7 +98,9 @@ def _recover(
 def _readability(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     from readability.readability import Unparseable
 
-    document = _Readability(tree)
+    from newsdown.converters.readable import Readability
+
+    document = Readability(tree)
     try:
         document.summary(html_partial=True)
     except Unparseable as error:
@@ -109,32 +109,3 @@ def _readability(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     if article is None:
         raise NoArticleError("no article found")
     return article
-
-
-def _readability_class() -> type[Any]:
-    from readability import Document
-
-    class Readability(Document):  # type: ignore[misc]
-        """readability-lxml on a tree we already parsed and pruned.
-
-        `_parse` would drop hidden elements (done by prune_page) and run lxml's Cleaner (scripts,
-        styles, comments: done by prune_page) on a deep copy; a plain deep copy is all that is left
-        to do, and a copy it must be, since `summary` mutates it and re-parses on retry. Links are not
-        made absolute here (a walk over the whole page): the Markdown stage resolves the article's
-        links against `link_base`. The article element is kept instead of being serialised and
-        re-parsed.
-        """
-
-        article: lxml.html.HtmlElement | None = None
-
-        def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-            return copy.deepcopy(input)
-
-        def get_clean_html(self) -> str:
-            self.article = self.html
-            return str(lxml.html.tostring(self.html, encoding="unicode", method="html"))
-
-    return Readability
-
-
-_Readability = _readability_class()

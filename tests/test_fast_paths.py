@@ -6,12 +6,22 @@ is checked here against the original, on random trees built to hit their edge ca
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import lxml.html
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from readability import Document
+from readability.readability import Unparseable, clean
 
 from newsdown.converters.byline import by_lines, byline_elements, date_elements
 from newsdown.converters.extract import parse_html
+from newsdown.converters.readable import Readability, cleaned
+from tests.helpers import SAMPLES
+
+PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
 
 # The XPath expressions the byline searches replaced: the specification they must keep.
 BYLINE_XPATH = (
@@ -68,3 +78,72 @@ def test_byline_searches_match_their_xpath_originals(fragment: str) -> None:
     assert byline_elements(tree) == tree.xpath(BYLINE_XPATH)
     assert by_lines(tree) == tree.xpath(BY_LINE_XPATH)
     assert date_elements(tree) == tree.xpath(DATE_CLASS_XPATH)
+
+
+class UpstreamReadability(Document):  # type: ignore[misc]
+    """readability-lxml as released, reading our tree and returning the article the way our subclass
+    does (a plain copy in, the article's markup out without upstream's attribute cleaning)."""
+
+    def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+        return copy.deepcopy(input)
+
+    def get_clean_html(self) -> str:
+        return str(lxml.html.tostring(self.html, encoding="unicode", method="html"))
+
+
+READABLE_TAGS = ["div", "p", "span", "a", "b", "em", "img", "ul", "li", "br", "td", "table", "tr", "pre"]
+READABLE_CLASSES = ["comment", "sidebar", "content", "article", "footer-menu", "post", "x", ""]
+PROSE = st.sampled_from(
+    [
+        "",
+        " ",
+        "\n  \n",
+        "Short.",
+        "The council met on Tuesday, and the vote, after hours of debate, was close.",
+        "Residents  asked\tfor more buses, later trains and, above all, a reliable timetable for the winter.",
+        " " * 300 + "spaced out",
+        "word, " * 60,
+    ]
+)
+
+
+@st.composite
+def readable_markup(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(READABLE_TAGS))
+    css = draw(st.sampled_from(READABLE_CLASSES))
+    attributes = f' class="{css}"' if css else ""
+    if tag in ("img", "br"):
+        return f"<{tag}{attributes}>{draw(PROSE)}"
+    parts = [draw(PROSE)]
+    if depth < 4:
+        for _ in range(draw(st.integers(0, 4))):
+            parts += [draw(readable_markup(depth + 1)), draw(PROSE)]
+    return f"<{tag}{attributes}>{''.join(parts)}</{tag}>"
+
+
+def _summaries(page: str) -> tuple[object, object]:
+    results = []
+    for kind in (UpstreamReadability, Readability):
+        try:
+            results.append(kind(parse_html(page)).summary(html_partial=True))
+        except Unparseable as error:
+            results.append(("unparseable", str(error)))
+    return results[0], results[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(readable_markup(), min_size=1, max_size=4))
+def test_fast_readability_picks_the_same_article_as_upstream(fragments: list[str]) -> None:
+    upstream, ours = _summaries(f"<html><body>{''.join(fragments)}</body></html>")
+    assert ours == upstream
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_fast_readability_matches_upstream_on_the_samples(page: Path) -> None:
+    upstream, ours = _summaries(page.read_text(encoding="utf-8", errors="replace"))
+    assert ours == upstream
+
+
+@given(st.text(alphabet=" \t\n\r\xa0ab,", max_size=300))
+def test_cleaned_text_matches_readabilitys_clean(text: str) -> None:
+    assert cleaned(text) == clean(text)

@@ -1,0 +1,152 @@
+"""readability-lxml, run on the tree we parsed and pruned, with its hot spots made fast.
+
+readability-lxml's scoring is the same as upstream's; what changes is how some of its steps find
+their answer, each checked against the original by tests/test_fast_paths.py:
+
+- `_parse` copies our tree instead of re-parsing and re-cleaning the page, and leaves links alone;
+- finding a div's block descendants walks the subtree instead of serialising it and running a regex
+  over the markup (the original costs a serialisation per div, so nested pages paid n * depth);
+- unlikely candidates are looked for only among elements that have a class or an id;
+- text lengths skip the three whitespace regexes when the text has nothing for them to change;
+- paragraph scoring leaves out the debug descriptions upstream formats for every candidate, logged
+  or not.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import lxml.html
+from lxml import etree
+from readability import Document
+from readability.readability import REGEXES, clean, fragment_fromstring
+
+from newsdown.converters.metapage import elements
+
+# What readability's divToPElementsRe ("<(blockquote|dl|div|img|ol|p|pre|table|ul)") finds in
+# serialised markup: a descendant tag whose name starts with one of these.
+BLOCK_TAG_PREFIXES = ("blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul")
+INLINE_TAGS = frozenset(
+    ["a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"]
+)
+CLASSED = etree.XPath(".//*[@class or @id]")
+UNLIKELY = REGEXES["unlikelyCandidatesRe"]
+MAYBE_CANDIDATE = REGEXES["okMaybeItsACandidateRe"]
+IN_CODE = etree.XPath("ancestor-or-self::pre | ancestor-or-self::code")
+HOLDS_CONTENT = etree.XPath(
+    "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
+)
+# Past this length readability's first regex (runs of 255 spaces) could apply.
+SHORT_TEXT = 255
+SPACING = re.compile(r"\n|\t|  ")
+
+
+def text_length(element: lxml.html.HtmlElement) -> int:
+    """readability's text_length: the length of the element's text after `clean`."""
+    return len(cleaned(element.text_content() or ""))
+
+
+def cleaned(text: str) -> str:
+    """readability's clean(text), without its regexes when none of them would change the text."""
+    if len(text) < SHORT_TEXT and not SPACING.search(text):
+        return text.strip()
+    return str(clean(text))
+
+
+def holds_block(element: lxml.html.HtmlElement) -> bool:
+    """Whether readability's divToPElementsRe would match the element's serialised children."""
+    for descendant in element.iterdescendants(etree.Element):
+        if descendant.tag.lower().startswith(BLOCK_TAG_PREFIXES):
+            return True
+    return False
+
+
+class Readability(Document):  # type: ignore[misc]
+    """readability-lxml's Document on a parsed tree, keeping the article element."""
+
+    article: lxml.html.HtmlElement | None = None
+
+    def _parse(self, input: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+        # prune_page has dropped hidden elements, scripts, styles and comments already; a copy it
+        # must be, since `summary` mutates the tree and parses again on retry.
+        return copy.deepcopy(input)
+
+    def get_clean_html(self) -> str:
+        self.article = self.html
+        return str(lxml.html.tostring(self.html, encoding="unicode", method="html"))
+
+    def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
+        link_length = sum(text_length(link) for link in elem.iterdescendants("a"))
+        return float(link_length) / max(text_length(elem), 1)
+
+    def remove_unlikely_candidates(self) -> None:
+        for elem in elements(CLASSED(self.html)):
+            features = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+            if (
+                len(features) >= 2
+                and UNLIKELY.search(features)
+                and not MAYBE_CANDIDATE.search(features)
+                and elem.tag not in ("html", "body")
+                and not IN_CODE(elem)
+                and not HOLDS_CONTENT(elem)
+            ):
+                elem.drop_tree()
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        for elem in list(self.html.iterdescendants("div")):
+            if not holds_block(elem):
+                elem.tag = "p"
+        for elem in list(self.html.iterdescendants("div")):
+            self._wrap_inline_runs(elem)
+
+    def _wrap_inline_runs(self, elem: lxml.html.HtmlElement) -> None:
+        """Upstream's second pass: loose text and runs of inline children become paragraphs."""
+        children = list(elem)
+        paragraph = None
+        if elem.text and elem.text.strip():
+            paragraph = fragment_fromstring("<p/>")
+            paragraph.text = elem.text
+            elem.text = None
+            elem.insert(0, paragraph)
+        for child in children:
+            if child.tag == "br" or child.tag not in INLINE_TAGS or holds_block(child):
+                paragraph = None
+                continue
+            if paragraph is None:
+                paragraph = fragment_fromstring("<p/>")
+                child.addprevious(paragraph)
+            paragraph.append(child)
+        for position, child in reversed(list(enumerate(elem))):
+            if child.tail and child.tail.strip():
+                loose = fragment_fromstring("<p/>")
+                loose.text = child.tail
+                child.tail = None
+                elem.insert(position + 1, loose)
+            if child.tag == "br":
+                child.drop_tree()
+
+    def score_paragraphs(self) -> dict[Any, dict[str, Any]]:
+        candidates: dict[Any, dict[str, Any]] = {}
+        ordered = []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent = elem.getparent()
+            if parent is None:
+                continue
+            grandparent = parent.getparent()
+            inner_text = cleaned(elem.text_content() or "")
+            if len(inner_text) < self.min_text_length:
+                continue
+            for node in (parent, grandparent):
+                if node is not None and node not in candidates:
+                    candidates[node] = self.score_node(node)
+                    ordered.append(node)
+            score = 1 + len(inner_text.split(",")) + min(len(inner_text) / 100, 3)
+            candidates[parent]["content_score"] += score
+            if grandparent is not None:
+                candidates[grandparent]["content_score"] += score / 2.0
+        # Good content has a low link density; scale each candidate's score by it.
+        for node in ordered:
+            candidates[node]["content_score"] *= 1 - self.get_link_density(node)
+        return candidates
