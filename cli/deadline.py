@@ -1,4 +1,5 @@
-"""A wall-clock limit per document, so one pathological page cannot stall a batch.
+"""A wall-clock limit per document, so one pathological page cannot stall a batch, and Ctrl-C that
+stops a conversion running in this process at once.
 
 SIGALRM interrupts the conversion wherever it is (lxml, readability and markdownify included,
 between bytecodes) and turns it into an ordinary input error. Platforms without SIGALRM
@@ -47,3 +48,23 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt at once in the block, even under asyncio.run().
+
+    asyncio's own SIGINT handler only cancels the main task, which takes effect at its next await:
+    a conversion that blocks the event loop (a batch with --jobs 1) would run on to its end first.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    # Leave alone an ignored SIGINT (a background job) and the default handler, which raises anyway.
+    swap = callable(previous) and previous is not signal.default_int_handler
+    if not swap or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

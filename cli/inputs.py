@@ -30,18 +30,40 @@ class InputSpec:
 
 def expand_inputs(arguments: Iterable[str]) -> Iterator[InputSpec]:
     """Yield one spec per page, lazily, so a folder of 100,000 pages is never listed in memory."""
-    for argument in arguments:
-        if argument == STDIN:
-            yield InputSpec(origin=STDIN, kind="stdin")
-        elif is_url(argument):
-            yield InputSpec(origin=argument, kind="url")
-        elif argument.lower().startswith(REFUSED_SCHEMES):
-            scheme = argument.split(":", 1)[0]
-            yield InputSpec(origin=argument, kind="invalid", problem=f"{scheme}: URLs are not supported")
-        elif Path(argument).is_dir():
-            yield from walk_folder(Path(argument))
-        else:
-            yield InputSpec(origin=argument, kind="file", path=Path(argument))
+    listed = iter(arguments)
+    while True:
+        try:
+            argument = next(listed)
+        except StopIteration:
+            return
+        except OSError as error:  # an --input-list that cannot be read to its end (an I/O error)
+            reason = f"cannot read the rest of the list: {error.strerror or error}"
+            yield InputSpec(origin="--input-list", kind="invalid", problem=reason)
+            return
+        yield from expand_one(argument)
+
+
+def expand_one(argument: str) -> Iterator[InputSpec]:
+    if argument == STDIN:
+        yield InputSpec(origin=STDIN, kind="stdin")
+    elif "\0" in argument:  # no file system takes it; Python raises ValueError
+        yield InputSpec(origin=argument, kind="invalid", problem="the name contains a NUL character")
+    elif is_url(argument):
+        yield InputSpec(origin=argument, kind="url")
+    elif argument.lower().startswith(REFUSED_SCHEMES):
+        scheme = argument.split(":", 1)[0]
+        yield InputSpec(origin=argument, kind="invalid", problem=f"{scheme}: URLs are not supported")
+    elif is_folder(Path(argument)):
+        yield from walk_folder(Path(argument))
+    else:
+        yield InputSpec(origin=argument, kind="file", path=Path(argument))
+
+
+def is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # e.g. a name too long for the file system: reading it as a file says so
+        return False
 
 
 def walk_folder(folder: Path) -> Iterator[InputSpec]:

@@ -72,6 +72,7 @@ class OutputPlan:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._resolved_root = _resolve(root)  # once: resolving walks the whole path on disk
         self.claimed: set[str] = set()
 
     def claim(self, relative: Path) -> Path:
@@ -83,8 +84,13 @@ class OutputPlan:
             candidate = relative.with_name(f"{stem}-{number}{suffix}")
         self.claimed.add(_fold(candidate))
         target = self.root / candidate
-        _ensure_inside(self.root, target)
+        self._ensure_inside(target)
         return target
+
+    def _ensure_inside(self, target: Path) -> None:
+        """Refuse a target that a symlink (to a folder, or the file itself) points out of the root."""
+        if not _resolve(target).is_relative_to(self._resolved_root):
+            raise OutputError(f"refusing to write outside {self.root}: {target}")
 
 
 def _fold(path: Path) -> str:
@@ -93,10 +99,13 @@ def _fold(path: Path) -> str:
     return unicodedata.normalize("NFC", str(path)).casefold()
 
 
-def _ensure_inside(root: Path, target: Path) -> None:
-    resolved_root = root.resolve()
-    if not target.resolve().is_relative_to(resolved_root):
-        raise OutputError(f"refusing to write outside {root}: {target}")
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except RuntimeError:  # raised for a symlink loop before Python 3.13, which raises OSError
+        raise OutputError(f"cannot write {path}: a symlink loop") from None
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_atomically(target: Path, text: str, *, force: bool) -> None:

@@ -229,12 +229,7 @@ class WorkerPool:
                 job, future = item
                 if future.cancelled():
                     continue
-                if worker is None:
-                    worker = self._start()
-                result, keep = self._call(worker, job)
-                if not keep:
-                    self._retire(worker, gently=result.ok)
-                    worker = None
+                result, worker = self._run(worker, job)
                 assert self._loop is not None
                 self._loop.call_soon_threadsafe(_settle, future, result)
         except RuntimeError:  # the event loop is closed: the run is over
@@ -242,6 +237,25 @@ class WorkerPool:
         finally:
             if worker is not None:
                 self._retire(worker, gently=True)
+
+    def _run(self, worker: Worker | None, job: Job) -> tuple[Result, Worker | None]:
+        """The job's result, and the worker for the next job (None: start a fresh one).
+
+        Every failure here becomes the job's Result: a future left unsettled would stall the batch.
+        """
+        try:
+            worker = worker or self._start()
+        except OSError as error:  # cannot fork: too many processes, no memory
+            reason = f"cannot start a worker process: {error.strerror or error}"
+            return Result(code=ExitCode.PARTIAL, message=reason), None
+        try:
+            result, keep = self._call(worker, job)
+        except Exception as error:  # noqa: BLE001  # a bug here must fail one document, not hang the run
+            result, keep = Result(code=ExitCode.PARTIAL, message=f"internal error ({error!r})"), False
+        if keep:
+            return result, worker
+        self._retire(worker, gently=result.ok)
+        return result, None
 
     def _call(self, worker: Worker, job: Job) -> tuple[Result, bool]:
         """The job's result, and whether the worker can take another job."""

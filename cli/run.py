@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal, TextIO
 
 from newsdown.cli.console import Messages
-from newsdown.cli.deadline import time_limit
+from newsdown.cli.deadline import DocumentTimeoutError, interruptible, time_limit
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.inputs import InputSpec, expand_inputs
 from newsdown.cli.output import EXTENSIONS, OutputPlan, TargetExistsError, relative_output, write_atomically
@@ -94,26 +95,50 @@ def run(arguments: Iterable[str], settings: Settings, streams: Streams) -> ExitC
         check_usage(settings, several)
         messages = Messages(streams.stderr, settings.verbosity)
         report = Report()
-        plan = OutputPlan(settings.output_dir) if settings.output_dir else None
+        try:
+            plan = OutputPlan(settings.output_dir) if settings.output_dir else None
+        except OutputError as error:
+            raise UsageError(f"--output-dir: {error}") from None
         all_specs = itertools.chain(first_two, specs)
         try:
-            failures = closing.enter_context(FailedList(settings.failed_list))
+            failures = closing.enter_context(FailedList(settings.failed_list, messages))
         except OutputError as error:
             raise UsageError(f"--failed-list: {error}") from None
-        if not several:
-            return run_single(all_specs, settings, streams, messages, report, plan, failures)
-        batch = Batch(settings, streams, messages, report, plan, failures)
         try:
-            asyncio.run(batch.run(all_specs))
-        except KeyboardInterrupt:
-            print_summary(report, streams.stderr, table=settings.progress, interrupted=True)
-            return ExitCode.INTERRUPTED
-        if settings.verbosity >= 0:
-            print_summary(report, streams.stderr, table=settings.progress)
-        return report.exit_code()
+            if not several:
+                return run_single(all_specs, settings, streams, messages, report, plan, failures)
+            return run_batch(Batch(settings, streams, messages, report, plan, failures), all_specs)
+        except BrokenPipeError:
+            # The reader of stdout went away (`newsdown ... | head -1`): stop quietly, like other tools.
+            silence(streams.stdout)
+            return ExitCode.BROKEN_PIPE
+
+
+def run_batch(batch: Batch, specs: Iterator[InputSpec]) -> ExitCode:
+    settings, report, stderr = batch.settings, batch.report, batch.streams.stderr
+    try:
+        asyncio.run(batch.run(specs))
+    except KeyboardInterrupt:
+        print_summary(report, stderr, table=settings.progress, interrupted=True)
+        return ExitCode.INTERRUPTED
+    if settings.verbosity >= 0:
+        print_summary(report, stderr, table=settings.progress)
+    return report.exit_code()
+
+
+def silence(stdout: TextIO) -> None:
+    """Point a closed stdout's descriptor at /dev/null: the interpreter's last flush then succeeds
+    instead of printing an error (and Click no longer turns the broken pipe into exit code 1)."""
+    with contextlib.suppress(OSError, ValueError):  # not a real file (tests): nothing to silence
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        os.close(devnull)
 
 
 def check_usage(settings: Settings, several: bool) -> None:
+    agent = settings.user_agent
+    if agent is not None and not (agent.isascii() and agent.isprintable()):
+        raise UsageError("--user-agent must be printable ASCII (it is sent as an HTTP header)")
     if settings.output_file and settings.output_dir:
         raise UsageError("use either -o/--output FILE or --output-dir DIR, not both")
     if several and settings.output_file:
@@ -173,6 +198,7 @@ def convert_here(spec: InputSpec, settings: Settings, streams: Streams) -> Resul
                 user_agent=settings.user_agent,
                 max_bytes=settings.max_bytes,
                 respect_robots=robots,
+                retries=settings.retries,
             )
         elif spec.kind == "stdin":
             source = fetch.read_stream(streams.stdin, max_bytes=settings.max_bytes)
@@ -182,8 +208,12 @@ def convert_here(spec: InputSpec, settings: Settings, streams: Streams) -> Resul
 
 
 def convert_with_limit(job: Job, settings: Settings) -> Result:
-    with time_limit(settings.doc_timeout):
-        return convert_job(job)
+    """Convert in this process: at most --doc-timeout, and at once stoppable by Ctrl-C."""
+    try:
+        with interruptible(), time_limit(settings.doc_timeout):
+            return convert_job(job)
+    except DocumentTimeoutError as error:
+        return Result(code=ExitCode(error.exit_code), message=str(error))
 
 
 def make_job(spec: InputSpec, settings: Settings, source: Source | None) -> Job:
@@ -220,11 +250,13 @@ def finish(
     extension = EXTENSIONS[settings.format]
     target = None
     try:
-        if isinstance(result, _Preskip):
-            assert plan is not None
+        if plan is not None and spec.kind == "file":
+            # A file's name does not depend on its result: claim it even if the file fails, so the
+            # inputs after it get the same names in every run and a resumed run skips the right ones.
             target = plan.claim(relative_output(spec, None, extension))
             if target.exists() and not settings.force:
                 raise TargetExistsError(f"{target} exists (use --force to overwrite)")
+        if isinstance(result, _Preskip):
             result = redo(spec)  # its name was taken by another input of this run: convert after all
         if not result.ok or result.text is None:
             if result.details and settings.verbosity >= 2:
@@ -412,8 +444,8 @@ def deliver(text: str, settings: Settings, streams: Streams, target: Path | None
 
 
 def failed(spec: InputSpec, code: ExitCode, reason: str, settings: Settings, streams: Streams) -> Outcome:
-    if settings.format == "json" and settings.output_dir is None:
-        # JSON Lines consumers get one record per input, failures included.
+    if settings.format == "json" and settings.output_dir is None and settings.output_file is None:
+        # JSON Lines consumers of stdout get one record per input, failures included.
         record = {"input": spec.origin, "ok": False, "error": {"code": int(code), "message": reason}}
         streams.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return Outcome(origin=spec.origin, status="failed", code=code, message=reason)

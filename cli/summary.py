@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TextIO
 
+from newsdown.cli.console import Messages
 from newsdown.cli.report import Report
 from newsdown.converters.errors import OutputError
 
@@ -50,15 +52,20 @@ def _write(stream: TextIO, text: str) -> None:
 
 class FailedList:
     """--failed-list FILE: the inputs that failed, one a line, written as they fail (so an
-    interrupted run leaves a usable list). Without a file it does nothing."""
+    interrupted run leaves a usable list). Without a file it does nothing.
 
-    def __init__(self, path: Path | None) -> None:
+    The lines go to a temporary file beside FILE that replaces it at the end: FILE is often the
+    --input-list of this very run (retry what failed, keep what still fails), which must not be
+    truncated while it is being read.
+    """
+
+    def __init__(self, path: Path | None, messages: Messages) -> None:
+        self._path = path
+        self._messages = messages
         self._stream: IO[bytes] | None = None
+        self._temporary: Path | None = None
         if path is not None:
-            try:
-                self._stream = path.open("wb")
-            except OSError as error:
-                raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+            self._stream, self._temporary = _open_beside(path)
 
     def add(self, origin: str) -> None:
         if self._stream is not None:
@@ -66,9 +73,15 @@ class FailedList:
             self._stream.flush()
 
     def close(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
+        if self._stream is None or self._path is None or self._temporary is None:
+            return
+        self._stream.close()
+        self._stream = None
+        try:
+            os.replace(self._temporary, self._path)
+        except OSError as error:
+            self._temporary.unlink(missing_ok=True)
+            self._messages.error(str(self._path), f"cannot write the failed list: {error.strerror or error}")
 
     def __enter__(self) -> FailedList:
         return self
@@ -77,6 +90,17 @@ class FailedList:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _open_beside(path: Path) -> tuple[IO[bytes], Path]:
+    """A temporary file in FILE's folder (so it can replace FILE), once FILE is known writable."""
+    try:
+        with path.open("ab"):  # fails now, not at the end, if FILE cannot be written; truncates nothing
+            pass
+        handle, name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
+    return os.fdopen(handle, "wb"), Path(name)
 
 
 class ProgressLine:

@@ -72,6 +72,7 @@ def fetch_url(
     user_agent: str | None = None,
     max_bytes: int = MAX_BYTES,
     respect_robots: bool = False,
+    retries: int = 3,
 ) -> Source:
     """Fetch one page (see converters/web.py): redirects checked hop by hop, size capped, HTML only."""
     import asyncio
@@ -81,7 +82,11 @@ def fetch_url(
     if not is_url(url):
         raise InputError("only http:// and https:// URLs are supported")
     settings = WebSettings(
-        user_agent=user_agent, timeout=timeout, max_bytes=max_bytes, respect_robots=respect_robots
+        user_agent=user_agent,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        respect_robots=respect_robots,
+        retries=retries,
     )
     return asyncio.run(fetch_one(url, settings))
 
