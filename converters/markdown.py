@@ -14,9 +14,12 @@ import warnings
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from bs4 import Tag
 from markdownify import MarkdownConverter
 
 BLANK_RUNS = re.compile(r"\n{3,}")
+# A fenced code block, kept whole by the whitespace normalisation: its blank lines are code.
+FENCED_CODE = re.compile(r"^(```[^\n]*\n.*?^```)$", re.M | re.S)
 TRAILING_SPACE = re.compile(r"[ \t]+$", re.M)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", ""})
 # Characters that would end or break a Markdown link destination.
@@ -44,6 +47,26 @@ BLOCK_START = re.compile(r"#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[-=]+[ \t]*$|`{3
 ORDERED_START = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
 
 
+class _Tag(Tag):
+    """bs4's Tag with a direct walk for `find_parent("name")`.
+
+    markdownify asks every tag whether it sits in a <pre>; bs4 answers through its general matching
+    machinery (a strainer built per call), which was a fifth of the conversion time.
+    """
+
+    def find_parent(self, name: Any = None, attrs: Any = None, **kwargs: Any) -> Any:
+        if not isinstance(name, str) or attrs or kwargs:
+            return super().find_parent(name, attrs, **kwargs)
+        parent = self.parent
+        while parent is not None and parent.name != name:
+            parent = parent.parent
+        return parent
+
+
+# markdownify's type stub declares this option a string; the dict form is what bs4 takes.
+BS4_OPTIONS: Any = {"features": "lxml", "element_classes": {Tag: _Tag}}
+
+
 class _NewsMarkdown(MarkdownConverter):
     """markdownify with link, image and code handling suited to news articles."""
 
@@ -56,7 +79,7 @@ class _NewsMarkdown(MarkdownConverter):
             escape_misc=False,
             keep_inline_images_in=["a", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"],
             code_language_callback=_code_language,
-            bs4_options="lxml",
+            bs4_options=BS4_OPTIONS,
         )
         self.base_url = base_url
         self.images = images
@@ -173,8 +196,38 @@ def normalise(markdown: str) -> str:
     markdown = unicodedata.normalize("NFC", markdown).replace("\u00a0", " ").replace("\r", "")
     markdown = CONTROL.sub("", markdown)
     markdown = TRAILING_SPACE.sub("", markdown)
-    markdown = BLANK_RUNS.sub("\n\n", markdown).strip("\n")
+    markdown = _collapse_blank_runs(markdown).strip("\n")
     return markdown + "\n" if markdown else ""
+
+
+def _collapse_blank_runs(markdown: str) -> str:
+    """Hard breaks only inside paragraphs and at most one blank line between blocks, outside fenced
+    code."""
+    parts = FENCED_CODE.split(markdown)  # prose, code, prose, code, ..., prose
+    return "".join(
+        part if index % 2 else BLANK_RUNS.sub("\n\n", _tidy_hard_breaks(part))
+        for index, part in enumerate(parts)
+    )
+
+
+def _tidy_hard_breaks(prose: str) -> str:
+    """Pages separate paragraphs with <br><br> and end them with a <br>; as Markdown hard breaks those
+    leave lines holding a lone backslash, or a backslash at a paragraph's end, which CommonMark prints
+    as a literal backslash. A line that is only a break becomes a blank line; a break before a blank
+    line or the end goes."""
+    if "\\" not in prose:
+        return prose
+    lines = ["" if line.strip() == "\\" else line for line in prose.split("\n")]
+    for number, line in enumerate(lines):
+        last = number + 1 == len(lines) or not lines[number + 1].strip()
+        if last and _ends_with_hard_break(line):
+            lines[number] = line[:-1].rstrip()
+    return "\n".join(lines)
+
+
+def _ends_with_hard_break(line: str) -> bool:
+    """A backslash ends the line and is not itself escaped (an odd number of them)."""
+    return (len(line) - len(line.rstrip("\\"))) % 2 == 1
 
 
 def shift_headings(markdown: str) -> str:

@@ -13,11 +13,13 @@ import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdownify import MarkdownConverter
 from readability import Document
 from readability.readability import Unparseable, clean
 
 from newsdown.converters.byline import by_lines, byline_elements, date_elements
 from newsdown.converters.extract import parse_html
+from newsdown.converters.markdown import BS4_OPTIONS
 from newsdown.converters.readable import Readability, cleaned
 from tests.helpers import SAMPLES
 
@@ -147,3 +149,11 @@ def test_fast_readability_matches_upstream_on_the_samples(page: Path) -> None:
 @given(st.text(alphabet=" \t\n\r\xa0ab,", max_size=300))
 def test_cleaned_text_matches_readabilitys_clean(text: str) -> None:
     assert cleaned(text) == clean(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(readable_markup(), min_size=1, max_size=3))
+def test_markdown_with_the_fast_tag_class_matches_plain_bs4(fragments: list[str]) -> None:
+    html = "".join(fragments)
+    fast = MarkdownConverter(bs4_options=BS4_OPTIONS).convert(html)
+    assert fast == MarkdownConverter(bs4_options="lxml").convert(html)

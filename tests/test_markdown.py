@@ -61,3 +61,21 @@ def test_control_characters_and_escape_sequences_are_removed() -> None:
 def test_text_format_removes_the_escapes() -> None:
     markdown = html_to_markdown("<p># one</p><p>[click](javascript:x) &lt;b&gt; a*b*</p>")
     assert markdown_to_text(markdown) == "# one\n\n[click](javascript:x) <b> a*b*\n"
+
+
+def test_blank_lines_inside_fenced_code_are_kept() -> None:
+    html = "<p>Before</p><pre><code class='language-py'>x = 1\n\n\n\ny = 2</code></pre><p>After</p>"
+    assert html_to_markdown(html) == "Before\n\n```py\nx = 1\n\n\n\ny = 2\n```\n\nAfter\n"
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<div>One<br><br>Two</div>", "One\n\nTwo\n"),
+        ("<div>One<br><br><br>Two<br>same<br></div>", "One\n\nTwo\\\nsame\n"),
+        ("<p>Ends with a break<br></p><p>Next</p>", "Ends with a break\n\nNext\n"),
+        ("<p>A literal backslash \\<br></p>", "A literal backslash \\\\\n"),
+    ],
+)
+def test_line_breaks_never_leave_a_stray_backslash(html: str, markdown: str) -> None:
+    assert html_to_markdown(html) == markdown
