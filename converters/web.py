@@ -34,6 +34,9 @@ from newsdown.converters.model import Source
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_ROBOTS_BYTES = 512 * 1024  # Google reads the first 500 KiB of a robots.txt
 MAX_CRAWL_DELAY = 10.0  # seconds; a larger Crawl-delay is honoured only up to this
+MAX_ROBOTS_REDIRECTS = 5  # RFC 9309 asks crawlers to follow at least five
+MAX_BACKOFF = 10.0  # seconds between two tries at most, however many --retries
+BAD_REDIRECT = "redirected to a URL that is not http(s) or not valid"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,6 +77,9 @@ class Fetcher:
     def __init__(self, settings: WebSettings | None = None) -> None:
         self.settings = settings or WebSettings()
         self.user_agent = self.settings.user_agent or default_user_agent()
+        # No single phase may outlast the whole URL's time.
+        self._connect_timeout = min(self.settings.connect_timeout, self.settings.timeout)
+        self._read_timeout = min(self.settings.read_timeout, self.settings.timeout)
         self._client: httpx.AsyncClient | None = None
         self._overall = asyncio.Semaphore(self.settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -84,8 +90,7 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
-        connect = min(s.connect_timeout, s.timeout)
-        read = min(s.read_timeout, s.timeout)
+        connect, read = self._connect_timeout, self._read_timeout
         self._client = httpx.AsyncClient(
             follow_redirects=False,  # followed here, hop by hop, so every hop is checked
             timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=None),
@@ -111,28 +116,34 @@ class Fetcher:
         """The page at `url`, or a FetchError (exit 5) / InputError (exit 4) saying why not."""
         if not is_url(url):
             raise InputError("only http:// and https:// URLs are supported")
+        if problem := url_problem(url):
+            raise InputError(problem)
         try:
-            async with asyncio.timeout(self.settings.timeout):
-                return await self._follow(url)
+            async with asyncio.timeout(self.settings.timeout) as scope:
+                deadline = scope.when()
+                assert deadline is not None
+                return await self._follow(url, deadline)
         except TimeoutError:
             raise FetchError(f"timed out after {self.settings.timeout:g} s") from None
 
-    async def _follow(self, url: str) -> Source:
+    async def _follow(self, url: str, deadline: float) -> Source:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             if self.settings.respect_robots and not await self._allowed(current):
                 raise FetchError("disallowed by the site's robots.txt (--no-respect-robots to fetch anyway)")
-            got = await self._get_with_retries(current)
+            got = await self._get_with_retries(current, deadline)
             if isinstance(got, Source):
                 return Source(
                     origin=url, data=got.data, url=got.url, media_type=got.media_type, charset=got.charset
                 )
             if not is_url(got.location):
                 raise FetchError(f"redirected to a URL that is not http(s): {got.location[:200]}")
+            if problem := url_problem(got.location):
+                raise FetchError(f"redirected to {problem}")
             current = got.location
         raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
 
-    async def _get_with_retries(self, url: str) -> Source | _Redirect:
+    async def _get_with_retries(self, url: str, deadline: float) -> Source | _Redirect:
         attempt = 0
         while True:
             try:
@@ -142,13 +153,22 @@ class Fetcher:
                 attempt += 1
                 if attempt > self.settings.retries:
                     raise FetchError(problem.message) from None
-                if problem.retry_after is not None:
-                    delay = problem.retry_after
-                    if delay > self.settings.max_retry_after:
-                        raise FetchError(f"{problem.message}, retry after {delay:g} s") from None
-                else:
-                    delay = self.settings.backoff * 2 ** (attempt - 1) * random.uniform(1.0, 1.25)
-                await asyncio.sleep(delay)
+                await asyncio.sleep(self._pause(problem, attempt, deadline))
+
+    def _pause(self, problem: _RetryableError, attempt: int, deadline: float) -> float:
+        """Seconds to wait before the next try: the server's Retry-After, else an exponential backoff
+        with jitter. A FetchError, at once, if the wait would outlast the URL's time anyway."""
+        if problem.retry_after is not None:
+            delay, give_up = problem.retry_after, f"{problem.message}, retry after {problem.retry_after:g} s"
+            if delay > self.settings.max_retry_after:
+                raise FetchError(give_up)
+        else:
+            exponent = min(attempt - 1, 30)  # 2.0 ** 1100 overflows; the cap is reached long before
+            delay = min(self.settings.backoff * 2.0**exponent, MAX_BACKOFF) * random.uniform(1.0, 1.25)
+            give_up = problem.message
+        if asyncio.get_running_loop().time() + delay >= deadline:
+            raise FetchError(give_up)  # better the reason than "timed out" after a useless wait
+        return delay
 
     async def _get_once(self, url: str) -> Source | _Redirect:
         try:
@@ -158,7 +178,7 @@ class Fetcher:
                     location = response.headers.get("location", "").strip()
                     if not location:
                         raise FetchError(f"HTTP {status} redirect without a Location")
-                    return _Redirect(urljoin(url, location))
+                    return _Redirect(join_url(url, location))
                 reason = f"HTTP {status} {response.reason_phrase}".rstrip()
                 if status == 429 or status >= 500:
                     raise _RetryableError(reason, parse_retry_after(response.headers.get("retry-after")))
@@ -172,19 +192,20 @@ class Fetcher:
                 )
         except httpx.TimeoutException as error:
             if isinstance(error, httpx.ConnectTimeout):
-                raise _RetryableError(
-                    f"could not connect within {self.settings.connect_timeout:g} s"
-                ) from None
-            raise FetchError(f"timed out after {self.settings.read_timeout:g} s without data") from None
+                raise _RetryableError(f"could not connect within {self._connect_timeout:g} s") from None
+            raise FetchError(f"timed out after {self._read_timeout:g} s without data") from None
         except httpx.RemoteProtocolError as error:
+            if str(error).startswith("Invalid URL in location header"):  # httpx parses every Location
+                raise FetchError(BAD_REDIRECT) from None
             raise _RetryableError(f"the connection broke: {describe_http_error(error)}") from None
         except (httpx.ConnectError, httpx.ReadError, httpx.WriteError) as error:
             raise _RetryableError(describe_http_error(error)) from None
         except httpx.HTTPError as error:
             raise FetchError(describe_http_error(error)) from None
-        except httpx.InvalidURL:
-            # httpx reads the Location of every redirect; one it cannot even parse lands here.
-            raise FetchError("redirected to a URL that is not http(s) or not valid") from None
+        except (httpx.InvalidURL, ValueError):
+            # httpx reads the Location of every redirect (the URL itself passed url_problem() already);
+            # one it cannot even parse lands here, as InvalidURL or as one of idna's ValueErrors.
+            raise FetchError(BAD_REDIRECT) from None
 
     @contextlib.asynccontextmanager
     async def _slot(self, url: str) -> AsyncIterator[None]:
@@ -213,22 +234,63 @@ class Fetcher:
         return parser.can_fetch(self.user_agent, url)
 
     async def _read_robots(self, host: str) -> RobotFileParser:
-        """The host's rules; none (everything allowed) if it has no robots.txt or cannot serve it."""
-        parser = RobotFileParser(f"{host}/robots.txt")
+        """The host's rules; none (everything allowed) if it has no robots.txt or cannot serve it.
+        Redirects are followed, as RFC 9309 asks: sites move http to https, or to www."""
+        url = f"{host}/robots.txt"
+        rules: list[str] = []
         try:
-            async with self._slot(host), self.client.stream("GET", f"{host}/robots.txt") as response:
-                status = response.status_code
-                if status in (401, 403):
-                    rules = ["User-agent: *", "Disallow: /"]
-                elif 200 <= status < 300:
-                    body = await read_capped_body(response, MAX_ROBOTS_BYTES, truncate=True)
-                    rules = body.decode("utf-8", "replace").splitlines()
-                else:  # 404, redirects, server errors: no rules to follow
-                    rules = []
-        except (httpx.HTTPError, InputError, FetchError):
+            for _hop in range(MAX_ROBOTS_REDIRECTS + 1):
+                got = await self._get_robots(url)
+                if not isinstance(got, _Redirect):
+                    rules = got
+                    break
+                url = got.location
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError, InputError, FetchError):  # ValueError: idna
             rules = []
-        parser.parse(rules)
-        return parser
+        return parse_robots(rules)
+
+    async def _get_robots(self, url: str) -> list[str] | _Redirect:
+        async with self._slot(url), self.client.stream("GET", url) as response:
+            status = response.status_code
+            location = response.headers.get("location", "").strip()
+            if status in REDIRECT_STATUSES and location:
+                target = join_url(url, location)
+                return [] if url_problem(target) else _Redirect(target)
+            if status in (401, 403):
+                return ["User-agent: *", "Disallow: /"]
+            if 200 <= status < 300:
+                body = await read_capped_body(response, MAX_ROBOTS_BYTES, truncate=True)
+                return body.decode("utf-8", "replace").splitlines()
+            return []  # 404, server errors: no rules to follow
+
+
+def parse_robots(lines: list[str]) -> RobotFileParser:
+    parser = RobotFileParser()
+    try:
+        parser.parse(lines)
+    except ValueError:  # robotparser int()s a Crawl-delay that isdigit() lets through, such as "²"
+        parser = RobotFileParser()
+        parser.parse([line for line in lines if line.isascii()])
+    return parser
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be requested, said before httpx (or urlsplit, for robots.txt) fails on it
+    with an exception of its own; None if it can be."""
+    try:
+        host = httpx.URL(url).host
+        urlsplit(url).port  # noqa: B018  # raises ValueError for a port out of range, which httpx lets by
+    except (httpx.InvalidURL, ValueError) as error:  # idna's errors are ValueErrors
+        return f"not a valid URL ({error})"
+    return None if host else "not a valid URL (no host name)"
+
+
+def join_url(base: str, location: str) -> str:
+    """A redirect's target; FetchError if the Location is past parsing (urljoin raises ValueError)."""
+    try:
+        return urljoin(base, location)
+    except ValueError:
+        raise FetchError(f"redirected to an invalid URL: {location[:200]}") from None
 
 
 def host_key(url: str) -> str:
@@ -241,7 +303,7 @@ def parse_retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() too but float() refuses
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
