@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import islice
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -22,7 +23,6 @@ BLOCKS = HEADINGS | {"p", "div", "section", "ul", "ol", "li", "figure", "figcapt
 CAPTION_TAGS = frozenset({"figcaption", "p", "div", "span", "li"})
 CAPTION_CLASS = re.compile(r"caption|credit|cutline|legend", re.I)
 
-WHITESPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
 
 # Stand-alone labels that mark an ad slot or a player control, in the languages of the news we see.
@@ -206,7 +206,7 @@ COMMENT_POLICY_MAX_CHARS = 300
 
 
 def normalized(element: lxml.html.HtmlElement) -> str:
-    return WHITESPACE.sub(" ", element.text_content()).strip()
+    return " ".join(element.text_content().split())  # split(): the whitespace \s means, in C
 
 
 def words(text: str) -> list[str]:
@@ -214,7 +214,7 @@ def words(text: str) -> list[str]:
 
 
 def link_density(element: lxml.html.HtmlElement, text: str) -> float:
-    linked = sum(len(WHITESPACE.sub(" ", a.text_content()).strip()) for a in element.iter("a"))
+    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
     return linked / max(len(text), 1)
 
 
@@ -294,6 +294,17 @@ class _Cleaner:
             self._words = (text, words(text))
         return self._words[1]
 
+    def few_words(self, text: str, limit: int) -> list[str] | None:
+        """`words(text)` if it has at most `limit` words, else None; a long block's words are not all
+        split out just to learn that there are too many."""
+        if self._words[0] == text:
+            return self._words[1] if len(self._words[1]) <= limit else None
+        found = [match.group() for match in islice(WORD.finditer(text.casefold()), limit + 1)]
+        if len(found) > limit:
+            return None
+        self._words = (text, found)
+        return found
+
     def remove_following(self, element: lxml.html.HtmlElement, rule: str) -> None:
         """Remove the blocks after `element` in its parent: the rest of a coda it opens."""
         for following in list(element.itersiblings()):
@@ -325,14 +336,14 @@ def _interface_label(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: st
 
 
 def _share_bar(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    tokens = cleaner.words(text)
-    if not tokens or len(tokens) > SHARE_MAX_WORDS:
+    tokens = cleaner.few_words(text, SHARE_MAX_WORDS)
+    if not tokens:
         return None
     return "share-bar" if all(token in SHARE_WORDS for token in tokens) else None
 
 
 def _repeated_headline(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    if cleaner.headline and cleaner.words(text) == cleaner.headline:
+    if cleaner.headline and cleaner.few_words(text, len(cleaner.headline)) == cleaner.headline:
         return "repeated-headline"
     return None
 
@@ -411,7 +422,7 @@ def _text_with_breaks(element: lxml.html.HtmlElement) -> str:
         elif isinstance(node.tag, str):
             parts.append(node.text or "")
         parts.append(node.tail or "")
-    return WHITESPACE.sub(" ", "".join(parts)).strip()
+    return " ".join("".join(parts).split())
 
 
 def _is_link_list(element: lxml.html.HtmlElement | None) -> bool:

@@ -7,10 +7,12 @@ general (tags, roles, class words, link density, short stock phrases); none know
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import lxml.html
 from lxml import etree
 
+from newsdown.converters.caseless import Caseless
 from newsdown.converters.model import Removal
 
 # Removed silently: nobody needs a script or a stylesheet explained.
@@ -28,13 +30,12 @@ ARIA_ROLES = frozenset(
 
 # Words that name boilerplate in a class, id or aria-label, matched at the start of a word so that
 # "share-bar" and "relatedPosts" match but "timeshare" or "unrelated" do not.
-BOILERPLATE_WORDS = re.compile(
+BOILERPLATE_WORDS = Caseless(
     r"(?:^|[\s_-])(?:cookie|consent|gdpr|newsletter|subscribe|subscription|paywall|share|sharing|social"
     r"|related|recommend|promo|advert|sponsor|comments?(?:$|[\s_-]|list|area|section|wrap)|disqus"
     r"|breadcrumb|outbrain|taboola|popular|trending|most-?read|read-?more|more-?stories|signup|sign-up"
     r"|tooltip|popover|popup|rollover|hovercard|modal"
-    r"|ad(?:s|slot|unit|box|container|wrapper)?(?:$|[\s_-]))",
-    re.I,
+    r"|ad(?:s|slot|unit|box|container|wrapper)?(?:$|[\s_-]))"
 )
 # Class words that hide an element with JavaScript off (Bootstrap, Tailwind, WordPress, a11y kits).
 HIDDEN_CLASSES = frozenset(
@@ -43,7 +44,7 @@ HIDDEN_CLASSES = frozenset(
 EMBEDDED_POST = re.compile(r"twitter|tweet|instagram|tiktok|facebook|reddit|threads|bluesky|mastodon", re.I)
 INLINE_TAGS = frozenset({"span", "a", "em", "strong", "b", "i", "small", "sup", "sub", "label", "font"})
 INLINE_CARD_LINKS = 2  # a card of teasers has two links or more; a name link has one
-HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+HIDDEN_STYLE = Caseless(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)")
 
 # An element holding this share of the page's paragraph text is the article (or wraps it), whatever
 # its name says: the oddly named container must survive.
@@ -52,12 +53,11 @@ ARTICLE_SHARE = 0.4
 ARTICLE_MIN_CHARS = 200
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main"})
 
-WHITESPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w", re.U)
 
 
 def normalized_text(element: lxml.html.HtmlElement) -> str:
-    return WHITESPACE.sub(" ", element.text_content()).strip()
+    return " ".join(element.text_content().split())  # split(): the whitespace \s means, in C
 
 
 def prose_length(element: lxml.html.HtmlElement) -> int:
@@ -115,33 +115,39 @@ def _prune_rule(element: lxml.html.HtmlElement, guard: _ArticleGuard) -> str | N
     tag = element.tag
     if not isinstance(tag, str) or tag in PROTECTED_TAGS:
         return None
+    # Read the attributes once: most elements have none, and each get() is a call into lxml.
+    attributes = dict(element.items())
+    if not attributes and tag not in NEVER_ARTICLE_TAGS and tag not in GUARDED_TAGS:
+        return None
     # The `hidden` attribute and inline display:none are what a browser hides for certain.
-    if element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style") or ""):
+    if "hidden" in attributes or HIDDEN_STYLE.search(attributes.get("style") or ""):
         return "hidden"
     if tag in NEVER_ARTICLE_TAGS and tag not in GUARDED_TAGS:
         return "never-article-tag"
-    rule = _named_rule(element)
+    rule = _named_rule(element, attributes)
     if rule is None or guard.holds_article(element):
         return None
     return rule
 
 
-def _named_rule(element: lxml.html.HtmlElement) -> str | None:
+def _named_rule(element: lxml.html.HtmlElement, attributes: dict[str, str]) -> str | None:
     """Rules that an element's tag, role or names trigger, subject to the article guard."""
-    if element.tag in GUARDED_TAGS or element.get("role") in ARIA_ROLES:
+    if element.tag in GUARDED_TAGS or attributes.get("role") in ARIA_ROLES:
         return "never-article-tag"
-    classes = element.get("class") or ""
-    if element.get("aria-hidden") == "true" or not HIDDEN_CLASSES.isdisjoint(classes.split()):
+    classes = attributes.get("class") or ""
+    if attributes.get("aria-hidden") == "true" or not HIDDEN_CLASSES.isdisjoint(classes.split()):
         return "hidden"
-    if not _names_boilerplate(element):
+    if not _names_boilerplate(attributes):
         return None
     if element.tag in INLINE_TAGS and not _is_inline_card(element):
         return None
     return "boilerplate-class"
 
 
-def _names_boilerplate(element: lxml.html.HtmlElement) -> bool:
-    names = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("aria-label"))))
+def _names_boilerplate(attributes: Mapping[str, str]) -> bool:
+    names = " ".join(
+        filter(None, (attributes.get("class"), attributes.get("id"), attributes.get("aria-label")))
+    )
     return bool(names) and BOILERPLATE_WORDS.search(names) is not None
 
 
@@ -151,7 +157,7 @@ def _is_inline_card(element: lxml.html.HtmlElement) -> bool:
     links = sum(1 for _ in element.iter("a"))
     if links < INLINE_CARD_LINKS and next(element.iter("img"), None) is None:
         return False
-    return not any(_names_boilerplate(child) for child in element.iterdescendants())
+    return not any(_names_boilerplate(child.attrib) for child in element.iterdescendants(etree.Element))
 
 
 def _unmask_embedded_posts(tree: lxml.html.HtmlElement) -> None:

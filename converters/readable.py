@@ -7,6 +7,7 @@ their answer, each checked against the original by tests/test_fast_paths.py:
 - finding a div's block descendants walks the subtree instead of serialising it and running a regex
   over the markup (the original costs a serialisation per div, so nested pages paid n * depth);
 - unlikely candidates are looked for only among elements that have a class or an id;
+- class and id words are matched case-insensitively by lowercasing them (caseless.py);
 - text lengths skip the three whitespace regexes when the text has nothing for them to change;
 - paragraph scoring leaves out the debug descriptions upstream formats for every candidate, logged
   or not.
@@ -23,6 +24,7 @@ from lxml import etree
 from readability import Document
 from readability.readability import REGEXES, clean, fragment_fromstring
 
+from newsdown.converters.caseless import Caseless
 from newsdown.converters.metapage import elements
 
 # What readability's divToPElementsRe ("<(blockquote|dl|div|img|ol|p|pre|table|ul)") finds in
@@ -32,8 +34,10 @@ INLINE_TAGS = frozenset(
     ["a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"]
 )
 CLASSED = etree.XPath(".//*[@class or @id]")
-UNLIKELY = REGEXES["unlikelyCandidatesRe"]
-MAYBE_CANDIDATE = REGEXES["okMaybeItsACandidateRe"]
+UNLIKELY = Caseless(REGEXES["unlikelyCandidatesRe"])
+MAYBE_CANDIDATE = Caseless(REGEXES["okMaybeItsACandidateRe"])
+POSITIVE = Caseless(REGEXES["positiveRe"])
+NEGATIVE = Caseless(REGEXES["negativeRe"])
 IN_CODE = etree.XPath("ancestor-or-self::pre | ancestor-or-self::code")
 HOLDS_CONTENT = etree.XPath(
     "descendant-or-self::main | descendant-or-self::article | descendant-or-self::math"
@@ -80,6 +84,15 @@ class Readability(Document):  # type: ignore[misc]
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
         link_length = sum(text_length(link) for link in elem.iterdescendants("a"))
         return float(link_length) / max(text_length(elem), 1)
+
+    def class_weight(self, e: lxml.html.HtmlElement) -> int:
+        if self.positive_keywords or self.negative_keywords:
+            return int(super().class_weight(e))
+        weight = 0
+        for feature in (e.get("class"), e.get("id")):
+            if feature:
+                weight += 25 * (bool(POSITIVE.search(feature)) - bool(NEGATIVE.search(feature)))
+        return weight
 
     def remove_unlikely_candidates(self) -> None:
         for elem in elements(CLASSED(self.html)):

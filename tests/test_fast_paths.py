@@ -7,6 +7,7 @@ is checked here against the original, on random trees built to hit their edge ca
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import lxml.html
@@ -18,6 +19,7 @@ from readability import Document
 from readability.readability import Unparseable, clean
 
 from newsdown.converters.byline import by_lines, byline_elements, date_elements
+from newsdown.converters.caseless import Caseless
 from newsdown.converters.extract import parse_html
 from newsdown.converters.markdown import BS4_OPTIONS
 from newsdown.converters.readable import Readability, cleaned
@@ -157,3 +159,19 @@ def test_markdown_with_the_fast_tag_class_matches_plain_bs4(fragments: list[str]
     html = "".join(fragments)
     fast = MarkdownConverter(bs4_options=BS4_OPTIONS).convert(html)
     assert fast == MarkdownConverter(bs4_options="lxml").convert(html)
+
+
+CLASS_TEXT = st.text(alphabet="abcdeimnorstuwxADEMNOST -_:;ſKİı", max_size=30)
+
+
+@given(
+    CLASS_TEXT,
+    st.sampled_from([r"(?:^|[\s_-])(?:ad|share|comment)s?(?:$|[\s_-])", r"display\s*:\s*none", r"mi"]),
+)
+def test_caseless_search_finds_what_ignorecase_finds(text: str, pattern: str) -> None:
+    assert bool(Caseless(pattern).search(text)) == bool(re.compile(pattern, re.IGNORECASE).search(text))
+
+
+def test_caseless_patterns_must_be_written_in_lowercase() -> None:
+    with pytest.raises(ValueError, match="lowercase"):
+        Caseless(r"Share\s")
