@@ -44,7 +44,7 @@ HTML_HINT = re.compile(
 EMPTY = "no article found (the input is empty)"
 # Share of control characters above which text is binary data, not a page.
 MAX_CONTROL_SHARE = 0.05
-ALLOWED_CONTROLS = frozenset("\t\n\r\f")
+DISALLOWED_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but \t \n \f \r
 
 
 def decode(source: Source, input_format: InputFormat = "auto") -> Document:
@@ -82,7 +82,7 @@ def _decode_bytes(data: bytes, http_charset: str | None) -> tuple[str, str]:
             return data.decode(codec, errors="replace"), codec.removesuffix("-sig")
     utf8 = _try_decode(data, "utf-8")
     for declared in (http_charset, _meta_charset(data)):
-        decoded = _try_decode(data, declared)
+        decoded = utf8 if utf8 is not None and _is_utf8(declared) else _try_decode(data, declared)
         if decoded is not None:
             # A page declared as a legacy charset that is valid UTF-8 with non-ASCII characters is
             # UTF-8: the declaration is a stale template or a server default (real legacy text is
@@ -125,6 +125,10 @@ def _meta_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+def _is_utf8(charset: str | None) -> bool:
+    return charset is not None and charset.strip().lower() in {"utf-8", "utf8"}
+
+
 def _try_decode(data: bytes, charset: str | None) -> tuple[str, str] | None:
     if not charset:
         return None
@@ -159,6 +163,6 @@ def _clean_text(text: str) -> str:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ch < " " and ch not in ALLOWED_CONTROLS)
+    controls = len(DISALLOWED_CONTROLS.findall(sample))
     replaced = sample.count("\ufffd")
     return (controls + replaced) > MAX_CONTROL_SHARE * max(1, len(sample))
