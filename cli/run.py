@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import itertools
 import json
 import os
@@ -348,7 +349,7 @@ class Batch:
             if spec.kind == "url":
                 source = await (await self._web()).fetch(spec.origin)
             elif spec.kind == "stdin":
-                source = await asyncio.to_thread(read_stdin, self.streams.stdin, self.settings.max_bytes)
+                source = await read_stdin(self.streams.stdin, self.settings.max_bytes)
         except NewsdownError as error:
             return Result(code=ExitCode(error.exit_code), message=str(error))
         job = make_job(spec, self.settings, source)
@@ -383,10 +384,44 @@ class Batch:
             self.failures.add(outcome.origin)
 
 
-def read_stdin(stream: BinaryIO, max_bytes: int) -> Source:
+async def read_stdin(stream: BinaryIO, max_bytes: int) -> Source:
+    """Standard input, read in a daemon thread of its own: with asyncio.to_thread the end of the run
+    (after Ctrl-C too) would wait for the executor's thread, blocked on a pipe that may never close."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Source] = loop.create_future()
+
+    def read() -> None:
+        try:
+            outcome: Source | BaseException = read_own_stream(stream, max_bytes)
+        except BaseException as error:  # noqa: BLE001  # raised in the awaiting task instead
+            outcome = error
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(_settle_read, done, outcome)
+
+    threading.Thread(target=read, daemon=True, name="newsdown-stdin").start()
+    return await done
+
+
+def read_own_stream(stream: BinaryIO, max_bytes: int) -> Source:
+    """Read through a buffer of our own on the same descriptor: a daemon thread blocked in
+    sys.stdin.buffer.read() holds its lock, which the interpreter takes at exit (a fatal error)."""
     from newsdown.converters.fetch import read_stream
 
-    return read_stream(stream, max_bytes=max_bytes)
+    try:
+        own = io.BufferedReader(io.FileIO(os.dup(stream.fileno()), "rb"))
+    except (OSError, ValueError):  # not a real file (tests): nothing to fear at exit
+        return read_stream(stream, max_bytes=max_bytes)
+    with own:
+        return read_stream(own, max_bytes=max_bytes)
+
+
+def _settle_read(done: asyncio.Future[Source], outcome: Source | BaseException) -> None:
+    if done.done():
+        return
+    if isinstance(outcome, BaseException):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)
 
 
 class Feed:

@@ -99,6 +99,25 @@ def test_ctrl_c_stops_a_one_job_batch_at_once(slow: Path, tmp_path: Path) -> Non
     assert not (tmp_path / "out").exists()
 
 
+# Bug: a batch read stdin with asyncio.to_thread, and asyncio.run's end waits for that executor:
+# after Ctrl-C, the run hung until the pipe was closed (and reading sys.stdin.buffer in a daemon
+# thread instead aborts the interpreter at exit: "could not acquire lock ... <stdin>").
+def test_ctrl_c_ends_a_batch_that_waits_for_stdin() -> None:
+    command = [sys.executable, "-m", "newsdown.cli", str(PAGE), "-", "-f", "json"]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(2)  # PAGE converted; "-" waits for a writer that says nothing and stays
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == ExitCode.INTERRUPTED
+        assert process.stderr is not None
+        stderr = process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
+    assert stderr.startswith(b"newsdown: interrupted: converted 1, skipped 0, failed 0")
+    assert b"Fatal" not in stderr
+
+
 # Bug: Click turns a broken pipe into exit code 1; README promises 141, quietly.
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_batch_into_a_closed_pipe_ends_quietly_with_141(tmp_path: Path, jobs: str) -> None:
