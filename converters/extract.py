@@ -22,8 +22,6 @@ from newsdown.converters.teasers import recover_from_teasers
 
 # lxml refuses str input that carries an XML encoding declaration; the text is already decoded.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-# ... and any control character XML forbids (some CMSs leak them into pages).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _html_parser() -> etree.HTMLParser:
@@ -48,8 +46,9 @@ HTML_PARSER = _html_parser()
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse a whole page; the tree is shared by the metadata and extraction stages."""
-    text = CONTROL_CHARACTERS.sub("", XML_DECLARATION.sub("", text, count=1))
+    """Parse a whole page (decoded by decode(), which removed the control characters XML forbids); the
+    tree is shared by the metadata and extraction stages."""
+    text = XML_DECLARATION.sub("", text, count=1)
     try:
         return lxml.html.document_fromstring(text, parser=HTML_PARSER)
     except (etree.ParserError, ValueError) as error:

@@ -89,3 +89,19 @@ def test_chinese_legacy_page_is_not_mistaken_for_mixed_utf8() -> None:
     page = "<html><p>中文新闻报道，今天天气很好。北京市政府宣布新的政策，市民表示欢迎。</p></html>"
     text, _ = _decode(page.encode("gbk"))
     assert text == page
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "cp1252", "utf-16", "cp037"])
+def test_html_loses_the_control_characters_xml_forbids_in_any_encoding(codec: str) -> None:
+    page = "<html><body><p>one\x01two\x0bthree\x0cfour\ttab\r\nline, déjà vu à la mairie</p></body></html>"
+    data = page.encode(codec)
+    if codec == "utf-16":
+        assert data.startswith(b"\xff\xfe")  # a BOM: decoded without a declaration
+    document = decode(Source(origin="x", data=data, charset=codec), "html")
+    assert "onetwothreefour\ttab" in document.text
+    assert "\r\nline" in document.text or "\nline" in document.text
+
+
+def test_plain_text_keeps_its_form_feeds() -> None:
+    document = decode(Source(origin="x", data=f"{FRENCH}\x0cpage two".encode()), "text")
+    assert "\x0cpage two" in document.text
