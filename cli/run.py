@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import io
 import itertools
 import json
@@ -306,6 +307,7 @@ class Batch:
         producer = asyncio.create_task(self._produce(feed, pending))
         try:
             with ProgressLine(self.streams.stderr, self.settings.progress) as progress:
+                self.messages = dataclasses.replace(self.messages, stream=progress.stream)
                 while (item := await pending.get()) is not None:
                     spec, task = item
                     outcome = finish(

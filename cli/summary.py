@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TextIO
+from typing import IO, TextIO, cast
 
 from newsdown.cli.console import Messages
 from newsdown.cli.report import Report
@@ -104,13 +104,19 @@ def _open_beside(path: Path) -> tuple[IO[bytes], Path]:
 
 
 class ProgressLine:
-    """A Rich progress line on stderr while a batch runs on a terminal; nothing otherwise."""
+    """A Rich progress line on stderr while a batch runs on a terminal; nothing otherwise.
+
+    `stream` is where messages go meanwhile: written straight to stderr they would land on the end
+    of the progress line ("0:00:01newsdown: a.html: no such file"); through Rich, above it.
+    """
 
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         self._progress = None
         self._task = None
+        self.stream = stream
         if enabled:
             from rich.console import Console
+            from rich.file_proxy import FileProxy
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -123,6 +129,7 @@ class ProgressLine:
             columns = (SpinnerColumn(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
             self._progress = Progress(*columns, console=console, transient=True)
             self._task = self._progress.add_task("converting", total=None)
+            self.stream = cast(TextIO, FileProxy(console, stream))
 
     def advance(self) -> None:
         if self._progress is not None and self._task is not None:

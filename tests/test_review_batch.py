@@ -11,6 +11,7 @@ import asyncio
 import errno
 import io
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -287,3 +288,19 @@ def test_user_agent_must_be_printable_ascii() -> None:
     result = newsdown("https://news.example/a", "--user-agent", "a\nb")
     assert result.returncode == ExitCode.USAGE
     assert b"Traceback" not in result.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+# Bug: on a terminal, messages were written to stderr behind Rich's back, onto the end of the live
+# progress line ("0:00:00newsdown: /nonexistent/x.html: no such file").
+def test_messages_on_a_terminal_start_their_own_line(tmp_path: Path) -> None:
+    stderr = Terminal()
+    streams = Streams(stdin=io.BytesIO(), stdout=io.StringIO(), stderr=stderr)
+    settings = Settings(output_dir=tmp_path, progress=True, jobs=1)
+    assert run([str(PAGE), "/nonexistent/x.html"], settings, streams) == ExitCode.PARTIAL
+    screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stderr.getvalue())  # colours and cursor moves
+    assert "newsdown: /nonexistent/x.html: no such file" in re.split(r"[\r\n]", screen)
