@@ -8,7 +8,8 @@ their answer, each checked against the original by tests/test_fast_paths.py:
   over the markup (the original costs a serialisation per div, so nested pages paid n * depth);
 - unlikely candidates are looked for only among elements that have a class or an id;
 - class and id words are matched case-insensitively by lowercasing them (caseless.py);
-- text lengths skip the three whitespace regexes when the text has nothing for them to change;
+- text lengths are counted from the words and the whitespace runs between them, without `clean`'s
+  three regexes over the whole text unless a run mixes in tabs or other whitespace;
 - paragraph scoring leaves out the debug descriptions upstream formats for every candidate, logged
   or not.
 """
@@ -45,18 +46,33 @@ HOLDS_CONTENT = etree.XPath(
 # Past this length readability's first regex (runs of 255 spaces) could apply.
 SHORT_TEXT = 255
 SPACING = re.compile(r"\n|\t|  ")
+# Two whitespace characters in a row, no newline, not both spaces: the only runs `clean` may leave
+# longer than one character.
+ODD_PAIR = re.compile(r"[^\S \n][^\S\n]|[^\S\n][^\S \n]")
 
 
 def text_length(element: lxml.html.HtmlElement) -> int:
     """readability's text_length: the length of the element's text after `clean`."""
-    return len(cleaned(element.text_content() or ""))
+    return cleaned_length(element.text_content() or "")
 
 
-def cleaned(text: str) -> str:
-    """readability's clean(text), without its regexes when none of them would change the text."""
+def cleaned_length(text: str) -> int:
+    """len(clean(text)), mostly without clean's three regexes over the whole text.
+
+    clean() turns each run of whitespace that holds a newline (or is 255 long) into one character, a
+    run of spaces into one space, and strips the ends; so the length is the non-space characters plus
+    one per run between them, unless some run without a newline mixes in tabs or other whitespace.
+    """
     if len(text) < SHORT_TEXT and not SPACING.search(text):
-        return text.strip()
-    return str(clean(text))
+        return len(text.strip())
+    words = text.split()  # split() and \s agree on what whitespace is
+    if not words:
+        return 0
+    printed = sum(map(len, words))
+    whitespace = len(text) - printed
+    if whitespace == text.count(" ") + text.count("\n") or not ODD_PAIR.search(text):
+        return printed + len(words) - 1
+    return len(clean(text))
 
 
 def holds_block(element: lxml.html.HtmlElement) -> bool:
@@ -148,14 +164,16 @@ class Readability(Document):  # type: ignore[misc]
             if parent is None:
                 continue
             grandparent = parent.getparent()
-            inner_text = cleaned(elem.text_content() or "")
-            if len(inner_text) < self.min_text_length:
+            inner_text = elem.text_content() or ""
+            inner_length = cleaned_length(inner_text)
+            if inner_length < self.min_text_length:
                 continue
             for node in (parent, grandparent):
                 if node is not None and node not in candidates:
                     candidates[node] = self.score_node(node)
                     ordered.append(node)
-            score = 1 + len(inner_text.split(",")) + min(len(inner_text) / 100, 3)
+            # clean() changes only whitespace, so the raw text has the cleaned text's commas.
+            score = 1 + (inner_text.count(",") + 1) + min(inner_length / 100, 3)
             candidates[parent]["content_score"] += score
             if grandparent is not None:
                 candidates[grandparent]["content_score"] += score / 2.0

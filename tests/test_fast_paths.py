@@ -22,7 +22,7 @@ from newsdown.converters.byline import by_lines, byline_elements, date_elements
 from newsdown.converters.caseless import Caseless
 from newsdown.converters.extract import parse_html
 from newsdown.converters.markdown import BS4_OPTIONS
-from newsdown.converters.readable import Readability, cleaned
+from newsdown.converters.readable import Readability, cleaned_length
 from tests.helpers import SAMPLES
 
 PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
@@ -148,9 +148,18 @@ def test_fast_readability_matches_upstream_on_the_samples(page: Path) -> None:
     assert ours == upstream
 
 
-@given(st.text(alphabet=" \t\n\r\xa0ab,", max_size=300))
-def test_cleaned_text_matches_readabilitys_clean(text: str) -> None:
-    assert cleaned(text) == clean(text)
+SPACE_RUNS = st.one_of(
+    st.text(alphabet=" \t\n\r\xa0\u2009\x0c\x1f", min_size=1, max_size=4),
+    st.text(alphabet=" \n\t", min_size=250, max_size=300),
+    st.sampled_from([" ", "  ", "\t\t", " \t", "\t ", "\xa0 ", "\n\t\t", " " * 255, " " * 254 + "\t"]),
+)
+RUNS_AND_WORDS = st.lists(st.one_of(SPACE_RUNS, st.sampled_from(["a", "word,", "é", "x.y"])), max_size=40)
+
+
+@given(RUNS_AND_WORDS)
+def test_cleaned_length_matches_readabilitys_clean(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert cleaned_length(text) == len(clean(text))
 
 
 @settings(max_examples=200, deadline=None)
