@@ -41,6 +41,7 @@ HTML_LIKE = re.compile(r"<(?=[A-Za-z/!?])")  # a tag, comment, declaration or au
 ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 LINK_CLOSE = re.compile(r"\](?=[(\[:]|$)")  # [text](url), [text][ref], [ref]: url
 MAY_START_BLOCK = re.compile(r"(?:^|(?<=\n))([ \t]*)(?=[#>+\-=\d`~\[])")
+BLOCK_TRIGGERS = frozenset("#>+-=`~[")  # and digits: the characters MAY_START_BLOCK looks ahead for
 # What may stand before block syntax on its line: indentation, quote and list markers.
 CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*")
 BLOCK_START = re.compile(r"#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[-=]+[ \t]*$|`{3}|~{3}|\[[^\]]*\]:")
@@ -86,17 +87,24 @@ class _NewsMarkdown(MarkdownConverter):
         self.links = links
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        text = LITERAL_BACKSLASH.sub(r"\\\\", text)
+        # Each substitution runs only when its trigger character is there: most text nodes need none.
+        if "\\" in text:
+            text = LITERAL_BACKSLASH.sub(r"\\\\", text)
         escaped: str = MarkdownConverter.escape(self, text, parent_tags)  # type: ignore[attr-defined]
-        escaped = HTML_LIKE.sub(r"\\<", escaped)
-        escaped = ENTITY_LIKE.sub(r"\\&", escaped).replace("`", "\\`").replace("~~", "\\~\\~")
+        if "<" in escaped:
+            escaped = HTML_LIKE.sub(r"\\<", escaped)
+        if "&" in escaped:
+            escaped = ENTITY_LIKE.sub(r"\\&", escaped)
+        escaped = escaped.replace("`", "\\`").replace("~~", "\\~\\~")
         if "a" in parent_tags:
             escaped = escaped.replace("[", "\\[").replace("]", "\\]")
-        else:
+        elif "]" in escaped:
             escaped = LINK_CLOSE.sub(r"\\]", escaped)
         if parent_tags & {"td", "th"}:
             escaped = escaped.replace("|", "\\|")
-        return MAY_START_BLOCK.sub(rf"\1{MARK}", escaped)
+        if "\n" in escaped or _may_open_block(escaped):
+            escaped = MAY_START_BLOCK.sub(rf"\1{MARK}", escaped)
+        return escaped
 
     def convert_a(self, el: Any, text: str, parent_tags: set[str]) -> str:
         href = self._safe_url(el.get("href"))
@@ -145,6 +153,12 @@ class _NewsMarkdown(MarkdownConverter):
         for char, escaped in UNSAFE_IN_URL.items():
             url = url.replace(char, escaped)
         return url
+
+
+def _may_open_block(line: str) -> bool:
+    """MAY_START_BLOCK's lookahead, for one line: its first character after indentation."""
+    first = line.lstrip(" \t")[:1]
+    return bool(first) and (first in BLOCK_TRIGGERS or first.isdecimal())
 
 
 def _code_language(el: Any) -> str:

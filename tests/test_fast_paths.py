@@ -21,7 +21,16 @@ from readability.readability import Unparseable, clean
 from newsdown.converters.byline import by_lines, byline_elements, date_elements
 from newsdown.converters.caseless import Caseless
 from newsdown.converters.extract import parse_html
-from newsdown.converters.markdown import BS4_OPTIONS
+from newsdown.converters.markdown import (
+    BS4_OPTIONS,
+    ENTITY_LIKE,
+    HTML_LIKE,
+    LINK_CLOSE,
+    LITERAL_BACKSLASH,
+    MARK,
+    MAY_START_BLOCK,
+    _NewsMarkdown,
+)
 from newsdown.converters.readable import Readability, cleaned_length
 from tests.helpers import SAMPLES
 
@@ -184,3 +193,27 @@ def test_caseless_search_finds_what_ignorecase_finds(text: str, pattern: str) ->
 def test_caseless_patterns_must_be_written_in_lowercase() -> None:
     with pytest.raises(ValueError, match="lowercase"):
         Caseless(r"Share\s")
+
+
+def reference_escape(converter: _NewsMarkdown, text: str, parent_tags: set[str]) -> str:
+    """The escaping as first written: every substitution on every text node."""
+    text = LITERAL_BACKSLASH.sub(r"\\\\", text)
+    escaped: str = MarkdownConverter.escape(converter, text, parent_tags)  # type: ignore[attr-defined]
+    escaped = HTML_LIKE.sub(r"\\<", escaped)
+    escaped = ENTITY_LIKE.sub(r"\\&", escaped).replace("`", "\\`").replace("~~", "\\~\\~")
+    if "a" in parent_tags:
+        escaped = escaped.replace("[", "\\[").replace("]", "\\]")
+    else:
+        escaped = LINK_CLOSE.sub(r"\\]", escaped)
+    if parent_tags & {"td", "th"}:
+        escaped = escaped.replace("|", "\\|")
+    return MAY_START_BLOCK.sub(rf"\1{MARK}", escaped)
+
+
+@given(
+    st.text(alphabet=" \t\nab1٣#>+-=`~[]()<>&;\\*_|!:", max_size=24),
+    st.sets(st.sampled_from(["a", "td", "p", "th", "em"])),
+)
+def test_escape_with_guards_matches_the_reference(text: str, parent_tags: set[str]) -> None:
+    converter = _NewsMarkdown(base_url=None, images=True, links=True)
+    assert converter.escape(text, parent_tags) == reference_escape(converter, text, parent_tags)
