@@ -15,6 +15,7 @@ import lxml.html
 from lxml import etree
 
 from newsdown.converters.authors import credit_in
+from newsdown.converters.caseless import Caseless
 from newsdown.converters.dates import DateValue, find_prose_date, parse_date
 from newsdown.converters.metapage import clean, text_of
 
@@ -29,10 +30,9 @@ MAX_BYLINE_DEPTH = 12
 # Containers whose bylines and dates belong to other stories (newspaper4k#180, defuddle#295).
 # Matched at the start of a class or id word ("vcard" is no card), on the BEM block only: a
 # "headline__footer" is part of the headline, while "site-footer__links" is in the footer.
-ELSEWHERE = re.compile(
+ELSEWHERE = Caseless(
     r"(?:^|[\s_-])(?:related|sidebar|recommend|promo|more-?from|newsletter|comment|teaser|trending|"
-    r"popular|most-?read|widget|footer|card|outbrain|taboola|embed|read-?also|see-?also|also-?read)",
-    re.IGNORECASE,
+    r"popular|most-?read|widget|footer|card|outbrain|taboola|embed|read-?also|see-?also|also-?read)"
 )
 BEM_ELEMENT = re.compile(r"__\S*")
 # Figures hold photo credits ("By Kevin Marsh"), never the story's byline or date.
@@ -60,7 +60,7 @@ BY_INITIALS = frozenset(word[0] for word in BY_WORDS)
 XML_SPACE = re.compile(r"[ \t\r\n]+")
 DATE_CLASS = re.compile(r"date|Date|time|publish|posted|dateline|fecha|datum")
 # Parts of an author box that are not the name: a role, a bio, a photo, social links.
-BYLINE_NOISE = re.compile(r"role|title|bio|avatar|image|photo|social|twitter|email|job|position|desc", re.I)
+BYLINE_NOISE = Caseless(r"role|title|bio|avatar|image|photo|social|twitter|email|job|position|desc")
 
 # These searches were XPath expressions; evaluating a dozen contains() per element made libxml2's
 # XPath the slowest part of reading metadata, and one Python pass over the elements is ~4x faster.
@@ -145,7 +145,9 @@ def is_elsewhere(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -
     while node is not None and node is not scope:
         if node.tag in ELSEWHERE_TAGS:
             return True
-        marker = BEM_ELEMENT.sub("", f"{node.get('class') or ''} {node.get('id') or ''}")
+        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if "__" in marker:
+            marker = BEM_ELEMENT.sub("", marker)
         if marker.strip() and ELSEWHERE.search(marker):
             return True
         node = node.getparent()
