@@ -4,8 +4,9 @@
    two cores);
 2. peak memory (resident, all newsdown processes summed) converting that folder with --jobs 2
    (target: under 300 MB for 10,000 pages);
-3. milliseconds per page of newsdown and of trafilatura.extract(markdown, with metadata) on the
-   scrapinghub pages, one job, in this process.
+3. milliseconds per page on the scrapinghub pages, one job, in this process: newsdown,
+   trafilatura.extract(markdown, with metadata), and the naive readability-lxml + markdownify
+   pipeline newsdown started from (target: newsdown at most a third of trafilatura).
 
     python bench/speed.py              # 10,000 pages; a few minutes
     python bench/speed.py --pages 1000 # quicker
@@ -93,28 +94,39 @@ def convert_folder(folder: Path, out: Path, jobs: int, *, sample_memory: bool) -
     return seconds, peak
 
 
-def compare_with_trafilatura(limit: int | None) -> tuple[float, float, int]:
-    """Milliseconds per page for newsdown and trafilatura over the same pages, in this process."""
+def compare_per_page(limit: int | None) -> tuple[dict[str, float], int]:
+    """Milliseconds per page over the same scrapinghub pages, in this process, for newsdown, for
+    trafilatura, and for the naive pipeline newsdown started from (readability-lxml's summary, then
+    markdownify)."""
     import trafilatura
+    from markdownify import markdownify
+    from readability import Document
 
     from newsdown.converters.errors import NewsdownError
     from newsdown.converters.model import Source
     from newsdown.converters.pipeline import convert_source
 
-    files = sorted(SCRAPINGHUB.glob("*.html.gz"))[:limit]
-    pages = [gzip.decompress(p.read_bytes()) for p in files]
-    convert_source(Source(origin="warm-up", data=pages[0]))  # imports, caches: not timed
-    trafilatura.extract(pages[0], output_format="markdown", with_metadata=True)
-    started = time.perf_counter()
-    for page in pages:
+    def newsdown(page: bytes) -> None:
         with contextlib.suppress(NewsdownError):
             convert_source(Source(origin="page", data=page)).to_markdown()
-    ours = time.perf_counter() - started
-    started = time.perf_counter()
-    for page in pages:
+
+    def naive(page: bytes) -> None:
+        with contextlib.suppress(Exception):  # readability raises on some pages; timing only
+            markdownify(Document(page).summary(html_partial=True))
+
+    def traf(page: bytes) -> None:
         trafilatura.extract(page, output_format="markdown", with_metadata=True)
-    theirs = time.perf_counter() - started
-    return 1000 * ours / len(pages), 1000 * theirs / len(pages), len(pages)
+
+    files = sorted(SCRAPINGHUB.glob("*.html.gz"))[:limit]
+    pages = [gzip.decompress(p.read_bytes()) for p in files]
+    timings: dict[str, float] = {}
+    for name, convert in (("newsdown", newsdown), ("trafilatura", traf), ("readability+markdownify", naive)):
+        convert(pages[0])  # imports and caches: not timed
+        started = time.perf_counter()
+        for page in pages:
+            convert(page)
+        timings[name] = 1000 * (time.perf_counter() - started) / len(pages)
+    return timings, len(pages)
 
 
 def main() -> None:
@@ -123,23 +135,37 @@ def main() -> None:
     )
     parser.add_argument("--pages", type=int, default=10_000, help="pages in the generated folder")
     parser.add_argument("--compare-pages", type=int, default=None, help="scrapinghub pages (default: all)")
+    parser.add_argument("--compare-only", action="store_true", help="only the per-page comparison")
     args = parser.parse_args()
+    if not args.compare_only:
+        report_batch(args.pages)
+    if SCRAPINGHUB.is_dir():
+        report_per_page(args.compare_pages)
+
+
+def report_batch(pages: int) -> None:
     with tempfile.TemporaryDirectory(prefix="newsdown-bench-") as temporary:
         folder = Path(temporary, "pages")
-        generate(folder, args.pages)
+        generate(folder, pages)
         one, _ = convert_folder(folder, Path(temporary, "out1"), 1, sample_memory=False)
         two, peak_kb = convert_folder(folder, Path(temporary, "out2"), 2, sample_memory=True)
-    rate_one, rate_two = args.pages / one, args.pages / two
+    rate_one, rate_two = pages / one, pages / two
     samples = len(list(SAMPLES.glob("*.html")))
-    print(f"pages: {args.pages} generated from {samples} samples; cpus: {os.cpu_count()}")
+    print(f"pages: {pages} generated from {samples} samples; cpus: {os.cpu_count()}")
     print(f"jobs: --jobs 1 {rate_one:.1f} pages/s, --jobs 2 {rate_two:.1f} pages/s")
     print(f"jobs ratio (2 over 1): {rate_two / rate_one:.2f} (target >= 1.70)")
     if peak_kb:
         print(f"peak memory, all processes, --jobs 2: {peak_kb / 1024:.0f} MB (target < 300 MB)")
-    if SCRAPINGHUB.is_dir():
-        ours, theirs, count = compare_with_trafilatura(args.compare_pages)
-        print(f"ms/page on {count} scrapinghub pages: newsdown {ours:.1f}, trafilatura {theirs:.1f}")
-        print(f"newsdown over trafilatura time ratio: {ours / theirs:.2f} (below 1 is faster)")
+
+
+def report_per_page(limit: int | None) -> None:
+    timings, count = compare_per_page(limit)
+    listed = ", ".join(f"{name} {ms:.1f}" for name, ms in timings.items())
+    print(f"ms/page on {count} scrapinghub pages, one job: {listed}")
+    ours = timings["newsdown"]
+    print(f"newsdown over trafilatura time ratio: {ours / timings['trafilatura']:.2f} (target <= 0.33)")
+    naive = timings["readability+markdownify"]
+    print(f"newsdown over readability+markdownify time ratio: {ours / naive:.2f}")
 
 
 if __name__ == "__main__":
