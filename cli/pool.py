@@ -186,6 +186,12 @@ class Worker:
         self.process.join(5)
         self.connection.close()
 
+    def interrupt(self) -> None:
+        """Kill the process only, from any thread: the thread serving this worker then sees its pipe
+        break and retires the worker, closing the pipe itself."""
+        with contextlib.suppress(OSError, ValueError):  # gone already
+            self.process.kill()
+
 
 def start_context() -> multiprocessing.context.BaseContext:
     """A fork server where there is one: workers fork from a clean, single-threaded, warm process."""
@@ -281,13 +287,16 @@ class WorkerPool:
         worker.stop() if gently else worker.kill()
 
     def close(self) -> None:
-        """Stop every worker (busy ones at once: their documents are abandoned) and the threads."""
+        """Stop every worker (busy ones at once: their documents are abandoned) and the threads.
+
+        Only a worker's own thread closes its pipe. Closed here as well, while that thread still uses
+        it, a descriptor could be closed twice: the second time, whichever file took its number.
+        """
         self._closed.set()
         with self._lock:
-            busy = list(self._alive)
-            self._alive.clear()
-        for worker in busy:
-            worker.kill()
+            alive = list(self._alive)
+        for worker in alive:
+            worker.interrupt()
         for _ in self._threads:
             self._jobs.put(None)
         for thread in self._threads:

@@ -97,15 +97,9 @@ def run(arguments: Iterable[str], settings: Settings, streams: Streams) -> ExitC
         check_usage(settings, several)
         messages = Messages(streams.stderr, settings.verbosity)
         report = Report()
-        try:
-            plan = OutputPlan(settings.output_dir) if settings.output_dir else None
-        except OutputError as error:
-            raise UsageError(f"--output-dir: {error}") from None
+        plan = output_plan(settings)
+        failures = closing.enter_context(open_failed_list(settings, messages))
         all_specs = itertools.chain(first_two, specs)
-        try:
-            failures = closing.enter_context(FailedList(settings.failed_list, messages))
-        except OutputError as error:
-            raise UsageError(f"--failed-list: {error}") from None
         try:
             if not several:
                 return run_single(all_specs, settings, streams, messages, report, plan, failures)
@@ -114,6 +108,20 @@ def run(arguments: Iterable[str], settings: Settings, streams: Streams) -> ExitC
             # The reader of stdout went away (`newsdown ... | head -1`): stop quietly, like other tools.
             silence(streams.stdout)
             return ExitCode.BROKEN_PIPE
+
+
+def output_plan(settings: Settings) -> OutputPlan | None:
+    try:
+        return OutputPlan(settings.output_dir) if settings.output_dir else None
+    except OutputError as error:
+        raise UsageError(f"--output-dir: {error}") from None
+
+
+def open_failed_list(settings: Settings, messages: Messages) -> FailedList:
+    try:
+        return FailedList(settings.failed_list, messages)
+    except OutputError as error:
+        raise UsageError(f"--failed-list: {error}") from None
 
 
 def run_batch(batch: Batch, specs: Iterator[InputSpec]) -> ExitCode:

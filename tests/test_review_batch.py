@@ -16,8 +16,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -304,3 +306,31 @@ def test_messages_on_a_terminal_start_their_own_line(tmp_path: Path) -> None:
     assert run([str(PAGE), "/nonexistent/x.html"], settings, streams) == ExitCode.PARTIAL
     screen = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stderr.getvalue())  # colours and cursor moves
     assert "newsdown: /nonexistent/x.html: no such file" in re.split(r"[\r\n]", screen)
+
+
+# Bug: WorkerPool.close() closed busy workers' pipes from the main thread while their own threads,
+# woken by the kill, closed them too: "OSError: Bad file descriptor" in a pool thread now and then
+# (seen after `| head -1`), or worse, a descriptor number already reused by another file closed.
+def test_only_a_workers_own_thread_closes_its_pipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = small_pages(tmp_path / "pages", 200)
+    closers: list[str] = []
+    real_close = Connection.close
+
+    def recording_close(self: Connection) -> None:
+        closers.append(threading.current_thread().name)
+        real_close(self)
+
+    monkeypatch.setattr(Connection, "close", recording_close)
+    workers = pool.WorkerPool(2, doc_timeout=0)
+
+    async def convert_then_close() -> None:
+        jobs = [pool.Job(origin=str(p), path=str(p), options=Options()) for p in sorted(pages.iterdir())]
+        tasks = [asyncio.ensure_future(workers.convert(job)) for job in jobs]
+        await asyncio.wait_for(tasks[10], 30)  # both workers busy with the rest
+        workers.close()
+        for task in tasks:
+            task.cancel()
+
+    asyncio.run(convert_then_close())
+    assert closers
+    assert all(name.startswith("newsdown-pool-") for name in closers), closers
