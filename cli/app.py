@@ -13,8 +13,6 @@ from typing import Annotated, BinaryIO
 
 import typer
 
-from newsdown.cli.exitcodes import ExitCode
-
 EPILOG = (
     "Exit codes: 0 all converted; 1 some of several inputs failed; 2 usage error; "
     "3 no article found; 4 input error; 5 network error; 6 output error; 130 interrupted."
@@ -186,12 +184,17 @@ def newsdown(
 def read_input_list(name: str, stdin: BinaryIO) -> Iterator[str]:
     """Inputs named one per line, read lazily; blank lines and # comments are skipped."""
     if name == "-":
-        lines: Iterable[str] = io.TextIOWrapper(stdin, encoding="utf-8", errors="replace")
-    else:
-        try:
-            lines = Path(name).open(encoding="utf-8", errors="replace")  # noqa: SIM115  # read lazily
-        except OSError as error:
-            raise typer.BadParameter(f"cannot read --input-list {name}: {error.strerror or error}") from None
+        yield from _entries(io.TextIOWrapper(stdin, encoding="utf-8", errors="replace"))
+        return
+    try:
+        handle = Path(name).open(encoding="utf-8", errors="replace")  # noqa: SIM115  # closed below
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read --input-list {name}: {error.strerror or error}") from None
+    with handle:
+        yield from _entries(handle)
+
+
+def _entries(lines: Iterable[str]) -> Iterator[str]:
     for line in lines:
         entry = line.strip()
         if entry and not entry.startswith("#"):
@@ -206,13 +209,6 @@ def streams_is_terminal() -> bool:
 
 
 def main() -> None:
-    """Console-script entry point: quiet on a closed pipe and on Ctrl-C."""
-    try:
-        app()
-    except BrokenPipeError:
-        # The reader went away (`newsdown page.html | head -1`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitCode.BROKEN_PIPE)
-    except KeyboardInterrupt:
-        sys.exit(ExitCode.INTERRUPTED)
+    """Console-script entry point. A closed pipe (exit 141) and Ctrl-C (exit 130) are handled inside
+    the command by run.py: Click would catch them before any handler here."""
+    app()
