@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +22,8 @@ WINDOWS_RESERVED = frozenset(
     | {f"{device}{digit}" for device in ("com", "lpt") for digit in "0123456789¹²³"}
 )
 EXTENSIONS = {"markdown": ".md", "json": ".json", "text": ".txt"}
+TEMPORARY_ATTEMPTS = 1000
+_temporary_numbers = itertools.count()
 
 
 class TargetExistsError(OutputError):
@@ -73,6 +75,7 @@ class OutputPlan:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._resolved_root = _resolve(root)  # once: resolving walks the whole path on disk
+        self._resolved_folders: dict[Path, Path] = {root: self._resolved_root}  # once per folder
         self.claimed: set[str] = set()
 
     def claim(self, relative: Path) -> Path:
@@ -89,7 +92,11 @@ class OutputPlan:
 
     def _ensure_inside(self, target: Path) -> None:
         """Refuse a target that a symlink (to a folder, or the file itself) points out of the root."""
-        if not _resolve(target).is_relative_to(self._resolved_root):
+        folder = self._resolved_folders.get(target.parent)
+        if folder is None:
+            folder = self._resolved_folders[target.parent] = _resolve(target.parent)
+        resolved = _resolve(target) if target.is_symlink() else folder / target.name
+        if not resolved.is_relative_to(self._resolved_root):
             raise OutputError(f"refusing to write outside {self.root}: {target}")
 
 
@@ -114,19 +121,35 @@ def write_atomically(target: Path, text: str, *, force: bool) -> None:
     Without force an existing file is never replaced, not even one created while we wrote.
     """
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name[:50]}.", suffix=".tmp", dir=target.parent)
+        try:
+            handle, temporary = create_temporary(target)
+        except FileNotFoundError:  # the folder is new
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = create_temporary(target)
     except OSError as error:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-        _publish(Path(temporary), target, force=force)
+        _publish(temporary, target, force=force)
     except OSError as error:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def create_temporary(target: Path) -> tuple[int, Path]:
+    """A new, exclusively created file beside the target. Unlike mkstemp's (0600), it gets the
+    permissions the user's umask gives new files, which the published output keeps."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(TEMPORARY_ATTEMPTS):
+        temporary = target.with_name(f".{target.name[:50]}.{os.getpid()}-{next(_temporary_numbers)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:  # left by an earlier run that was killed: pick the next number
+            continue
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def _publish(temporary: Path, target: Path, *, force: bool) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TextIO, cast
 
 from newsdown.cli.console import Messages
+from newsdown.cli.output import create_temporary
 from newsdown.cli.report import Report
 from newsdown.converters.errors import OutputError
 
@@ -97,10 +97,10 @@ def _open_beside(path: Path) -> tuple[IO[bytes], Path]:
     try:
         with path.open("ab"):  # fails now, not at the end, if FILE cannot be written; truncates nothing
             pass
-        handle, name = tempfile.mkstemp(prefix=f".{path.name[:50]}.", suffix=".tmp", dir=path.parent)
+        handle, name = create_temporary(path)
     except OSError as error:
         raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
-    return os.fdopen(handle, "wb"), Path(name)
+    return os.fdopen(handle, "wb"), name
 
 
 class ProgressLine:

@@ -3,6 +3,8 @@ collisions get distinct names."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -120,3 +122,36 @@ def test_two_inputs_with_the_same_name_in_one_run_get_distinct_outputs(tmp_path:
     again = newsdown(*inputs, "--output-dir", out)
     assert again.returncode == 0
     assert sorted(path.name for path in out.iterdir()) == ["Story-2.md", "Story.md", "story-3.md"]
+
+
+@pytest.mark.skipif(not hasattr(os, "umask") or os.name != "posix", reason="POSIX permissions")
+def test_outputs_and_failed_lists_get_the_permissions_of_new_files(tmp_path: Path) -> None:
+    sample = Path(__file__).parent.parent / "samples" / "harbour-council-budget.html"
+    failed = tmp_path / "failed.txt"
+    result = newsdown(sample, tmp_path / "missing.html", "-d", tmp_path / "out", "--failed-list", failed)
+    assert result.returncode == 1
+    new_file_mode = 0o666 & ~_current_umask()
+    assert stat.S_IMODE((tmp_path / "out" / "harbour-council-budget.md").stat().st_mode) == new_file_mode
+    assert stat.S_IMODE(failed.stat().st_mode) == new_file_mode
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_folder_symlinked_out_of_the_output_dir_is_refused_for_each_file(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    (root / "inside").mkdir()
+    (root / "away").symlink_to(elsewhere)
+    plan = OutputPlan(root)
+    assert plan.claim(Path("inside/a.md")) == root / "inside" / "a.md"
+    assert plan.claim(Path("inside/b.md")) == root / "inside" / "b.md"  # the folder's resolution is reused
+    (root / "inside" / "c.md").symlink_to(elsewhere / "c.md")
+    for name in ("away/a.md", "inside/c.md"):
+        with pytest.raises(OutputError, match="outside"):
+            plan.claim(Path(name))
