@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -443,7 +444,11 @@ class Feed:
     def __init__(self, specs: Iterator[InputSpec], limit: int) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[object] = asyncio.Queue()
-        self._room = threading.Semaphore(limit)
+        # One token per input that may be read ahead; a SimpleQueue (in C) rather than a Semaphore,
+        # whose Python-level Condition cost as much per input as the rest of the hand-over.
+        self._room: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(limit):
+            self._room.put(None)
         self._stopped = threading.Event()
         self._specs = specs
         threading.Thread(target=self._pump, daemon=True, name="newsdown-inputs").start()
@@ -451,7 +456,7 @@ class Feed:
     def _pump(self) -> None:
         try:
             for spec in self._specs:
-                while not self._room.acquire(timeout=0.2):
+                while not self._take_room():
                     if self._stopped.is_set():
                         return
                 if self._stopped.is_set():
@@ -464,11 +469,18 @@ class Feed:
             with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
 
+    def _take_room(self) -> bool:
+        try:
+            self._room.get(timeout=0.2)
+        except queue.Empty:
+            return False
+        return True
+
     async def get(self) -> InputSpec | None:
         item = await self._queue.get()
         if item is self._END:
             return None
-        self._room.release()
+        self._room.put(None)
         if isinstance(item, BaseException):
             raise item
         assert isinstance(item, InputSpec)
