@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import io
 import itertools
 import json
@@ -241,11 +242,17 @@ def make_job(spec: InputSpec, settings: Settings, source: Source | None) -> Job:
     )
 
 
+@functools.lru_cache(maxsize=1024)  # above the inputs in flight; a miss only recomputes the path
+def file_output(spec: InputSpec, extension: str) -> Path:
+    """A file input's output path under --output-dir, asked for before and after converting it."""
+    return relative_output(spec, None, extension)
+
+
 def exists_already(spec: InputSpec, settings: Settings, plan: OutputPlan | None) -> bool:
     """A file input whose output is there already needs no converting (a resumed batch)."""
     if plan is None or spec.kind != "file" or settings.force:
         return False
-    return (plan.root / relative_output(spec, None, EXTENSIONS[settings.format])).exists()
+    return (plan.root / file_output(spec, EXTENSIONS[settings.format])).exists()
 
 
 def finish(
@@ -264,7 +271,7 @@ def finish(
         if plan is not None and spec.kind == "file":
             # A file's name does not depend on its result: claim it even if the file fails, so the
             # inputs after it get the same names in every run and a resumed run skips the right ones.
-            target = plan.claim(relative_output(spec, None, extension))
+            target = plan.claim(file_output(spec, extension))
             if target.exists() and not settings.force:
                 raise TargetExistsError(f"{target} exists (use --force to overwrite)")
         if isinstance(result, _Preskip):
