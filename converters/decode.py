@@ -9,6 +9,7 @@ document decodes with it, because servers and pages lie about their encoding.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from typing import Literal
@@ -42,6 +43,9 @@ HTML_HINT = re.compile(
     re.I,
 )
 EMPTY = "no article found (the input is empty)"
+SNIFF_CHARS = 20000
+CLOSING_TAG = re.compile(r"</[a-zA-Z][a-zA-Z0-9]{0,9}\s*>")
+MIN_CLOSING_TAGS = 2  # markup in a text is a mention; markup that closes is a page
 # Share of control characters above which text is binary data, not a page.
 MAX_CONTROL_SHARE = 0.05
 # C0 controls but tab, newline and carriage return, which XML 1.0 forbids.
@@ -91,10 +95,22 @@ def _codec_name(encoding: str) -> str:
 
 
 def sniff_kind(text: str, media_type: str | None = None) -> Literal["html", "text"]:
-    """HTML when the content says so; a text/plain server type alone does not decide it."""
+    """HTML when the content says so; a text/plain server type alone does not decide it.
+
+    Markup at the start (a doctype, a comment, <html>, <p>, ...) or closing tags further on make HTML;
+    a text that only mentions a tag ("the <html> element opens a page") stays text.
+    """
     if media_type in {"text/html", "application/xhtml+xml"}:
         return "html"
-    return "html" if HTML_HINT.search(text[:20000]) else "text"
+    head = text[:SNIFF_CHARS].lstrip()
+    if head.startswith(("<!--", "<?xml")) or HTML_HINT.match(head):
+        return "html"
+    closing_tags = CLOSING_TAG.finditer(head)
+    return (
+        "html"
+        if sum(1 for _ in itertools.islice(closing_tags, MIN_CLOSING_TAGS)) == MIN_CLOSING_TAGS
+        else "text"
+    )
 
 
 def _reject_binary_signature(data: bytes) -> None:

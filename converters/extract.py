@@ -51,7 +51,9 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     text = XML_DECLARATION.sub("", text, count=1)
     try:
         return lxml.html.document_fromstring(text, parser=HTML_PARSER)
-    except (etree.ParserError, ValueError) as error:
+    except etree.ParserError:  # lxml's "Document is empty": nothing but comments or whitespace
+        raise NoArticleError("no article found (the page has no content)") from None
+    except ValueError as error:
         raise InputError(f"cannot parse the HTML: {error}") from None
 
 

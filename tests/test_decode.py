@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from newsdown.converters.decode import decode
+from newsdown.converters.decode import decode, sniff_kind
 from newsdown.converters.errors import InputError, NoArticleError
 from newsdown.converters.model import Source
+from newsdown.converters.pipeline import convert_html
 
 FRENCH = (
     "Le conseil municipal a approuvé à l'unanimité le budget de la défense côtière, après un débat "
@@ -105,3 +106,24 @@ def test_html_loses_the_control_characters_xml_forbids_in_any_encoding(codec: st
 def test_plain_text_keeps_its_form_feeds() -> None:
     document = decode(Source(origin="x", data=f"{FRENCH}\x0cpage two".encode()), "text")
     assert "\x0cpage two" in document.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        ("\n  <!-- saved by a browser -->\n<html><p>x</p></html>", "html"),
+        ("<p>A fragment from a clipboard</p>", "html"),
+        ("Warning: a PHP notice before the page\n<html><body><p>x</p><div>y</div></body></html>", "html"),
+        ("Hello <b>world</b>, and <i>goodbye</i>.", "html"),
+        ("The <html> element opens a page, and <p> a paragraph.\n\nA plain text about markup.", "text"),
+        ("Council approves the harbour budget\n\nBy Jane Roe\n\nThe council voted on Tuesday.", "text"),
+    ],
+)
+def test_html_is_told_from_text_that_only_mentions_tags(text: str, kind: str) -> None:
+    assert sniff_kind(text) == kind
+
+
+def test_comment_only_html_has_no_article() -> None:
+    with pytest.raises(NoArticleError, match="no content"):
+        convert_html("<!-- nothing here -->")
