@@ -3,7 +3,6 @@ the per-document time limit, and folders with thousands of files, symlink loops 
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from newsdown.cli.exitcodes import ExitCode
-from newsdown.cli.run import Settings, Streams, run
+from newsdown.cli.run import Settings
 from tests.conftest import LocalServer
-from tests.helpers import SAMPLES, newsdown
+from tests.helpers import SAMPLES, in_process, newsdown, outputs
 
 PAGE = SAMPLES / "harbour-council-budget.html"
 OTHER = SAMPLES / "ridgeline-transit-strike.html"
@@ -49,16 +48,6 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> Path:
             number = folder * 100 + page
             (root / f"f{folder:02d}" / f"p{number:04d}.html").write_text(small_page(number))
     return root
-
-
-def in_process(arguments: list[str], settings: Settings) -> tuple[ExitCode, str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = run(arguments, settings, Streams(stdin=io.BytesIO(), stdout=stdout, stderr=stderr))
-    return code, stdout.getvalue(), stderr.getvalue()
-
-
-def outputs(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def test_thousands_of_files_with_two_jobs_then_resumed(many: Path, tmp_path: Path) -> None:

@@ -3,9 +3,7 @@ types, charsets, broken connections, robots.txt, politeness, and URL safety."""
 
 from __future__ import annotations
 
-import asyncio
 import gzip
-import io
 import json
 import time
 from pathlib import Path
@@ -13,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from newsdown.cli.exitcodes import ExitCode
-from newsdown.cli.run import Settings, Streams, run
+from newsdown.cli.run import Settings
 from newsdown.converters.errors import FetchError, InputError
 from newsdown.converters.fetch import fetch_url
 from newsdown.converters.model import Source
-from newsdown.converters.web import Fetcher, Inflater, WebSettings, parse_retry_after
+from newsdown.converters.web import Inflater, WebSettings, parse_retry_after
 from tests.conftest import LocalServer
-from tests.helpers import SAMPLES, newsdown, split_front_matter
+from tests.helpers import SAMPLES, fetch_with, in_process, newsdown, split_front_matter
 
 PAGE = (SAMPLES / "ridgeline-transit-strike.html").read_bytes()
 TITLE = "Transit workers vote to strike as contract talks collapse"
@@ -28,17 +26,7 @@ FAST = WebSettings(backoff=0.01, timeout=10)
 
 
 def fetch(url: str, settings: WebSettings = FAST) -> Source:
-    async def go() -> Source:
-        async with Fetcher(settings) as fetcher:
-            return await fetcher.fetch(url)
-
-    return asyncio.run(go())
-
-
-def run_in_process(arguments: list[str], settings: Settings) -> tuple[ExitCode, str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = run(arguments, settings, Streams(stdin=io.BytesIO(), stdout=stdout, stderr=stderr))
-    return code, stdout.getvalue(), stderr.getvalue()
+    return fetch_with(url, settings)
 
 
 def test_a_page_is_fetched_with_its_final_url_and_charset(http_server: LocalServer) -> None:
@@ -115,7 +103,7 @@ def test_redirect_to_another_scheme_is_refused(http_server: LocalServer, target:
     url = http_server.route("/jump", status=302, headers={"Location": target})
     with pytest.raises(FetchError, match="redirected to a URL that is not http"):
         fetch(url)
-    code, _, stderr = run_in_process([url], Settings())
+    code, _, stderr = in_process([url], Settings())
     assert code == ExitCode.NETWORK
     assert "redirected to a URL that is not http(s)" in stderr
 
@@ -150,7 +138,7 @@ def test_pdf_is_refused_with_a_clear_message(http_server: LocalServer) -> None:
     url = http_server.route("/paper.pdf", body=b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"})
     with pytest.raises(InputError, match="not an HTML page: application/pdf"):
         fetch(url)
-    code, _, stderr = run_in_process([url], Settings())
+    code, _, stderr = in_process([url], Settings())
     assert code == ExitCode.INPUT
     assert stderr == f"newsdown: {url}: not an HTML page: application/pdf\n"
 
@@ -159,7 +147,7 @@ def test_pdf_is_refused_with_a_clear_message(http_server: LocalServer) -> None:
 def test_wrong_charset_header_still_converts(http_server: LocalServer, header: str) -> None:
     latin1 = (SAMPLES / "abendblatt-strassenbahn-latin1.html").read_bytes()
     url = http_server.route("/de", body=latin1, headers={"Content-Type": header})
-    code, stdout, stderr = run_in_process([url], Settings())
+    code, stdout, stderr = in_process([url], Settings())
     assert code == ExitCode.OK, stderr
     front, body = split_front_matter(stdout)
     assert "Straßenbahn" in str(front["title"]) + body
@@ -196,7 +184,7 @@ def test_robots_txt_is_respected_for_lists_of_urls(http_server: LocalServer) -> 
     )
     public = http_server.route("/news/strike", body=PAGE, headers=HTML)
     private = http_server.route("/private/strike", body=PAGE, headers=HTML)
-    code, stdout, _ = run_in_process([public, private], Settings(format="json"))
+    code, stdout, _ = in_process([public, private], Settings(format="json"))
     assert code == ExitCode.PARTIAL
     records = [json.loads(line) for line in stdout.splitlines()]
     assert [r["ok"] for r in records] == [True, False]
@@ -212,16 +200,16 @@ def test_robots_txt_can_be_ignored_and_is_not_read_for_one_url(http_server: Loca
     )
     one = http_server.route("/a", body=PAGE, headers=HTML)
     two = http_server.route("/b", body=PAGE, headers=HTML)
-    code, _, stderr = run_in_process([one, two], Settings(format="json", respect_robots=False))
+    code, _, stderr = in_process([one, two], Settings(format="json", respect_robots=False))
     assert code == ExitCode.OK, stderr
-    code, _, stderr = run_in_process([one], Settings())
+    code, _, stderr = in_process([one], Settings())
     assert code == ExitCode.OK, stderr
     assert "/robots.txt" not in http_server.paths()
 
 
 def test_at_most_two_requests_per_host_at_a_time(http_server: LocalServer) -> None:
     urls = [http_server.route(f"/p{i}", body=PAGE, headers=HTML, delay=0.3) for i in range(6)]
-    code, stdout, stderr = run_in_process(urls, Settings(format="json", respect_robots=False))
+    code, stdout, stderr = in_process(urls, Settings(format="json", respect_robots=False))
     assert code == ExitCode.OK, stderr
     assert http_server.max_in_flight == 2
     # JSON Lines come in input order, whatever order the fetches finished in.
@@ -231,7 +219,7 @@ def test_at_most_two_requests_per_host_at_a_time(http_server: LocalServer) -> No
 def test_results_follow_input_order_even_when_the_first_is_slowest(http_server: LocalServer) -> None:
     slow = http_server.route("/slow", body=PAGE, headers=HTML, delay=0.5)
     fast = [http_server.route(f"/f{i}", body=PAGE, headers=HTML) for i in range(3)]
-    code, stdout, _ = run_in_process([slow, *fast], Settings(format="json", respect_robots=False))
+    code, stdout, _ = in_process([slow, *fast], Settings(format="json", respect_robots=False))
     assert code == ExitCode.OK
     assert [json.loads(line)["input"] for line in stdout.splitlines()] == [slow, *fast]
 
@@ -240,7 +228,7 @@ def test_results_follow_input_order_even_when_the_first_is_slowest(http_server: 
 def test_other_schemes_are_refused_as_inputs(url: str) -> None:
     with pytest.raises(InputError, match="only http"):
         fetch_url(url)
-    code, _, stderr = run_in_process([url], Settings())
+    code, _, stderr = in_process([url], Settings())
     assert code == ExitCode.INPUT
     assert "URLs are not supported" in stderr
 
@@ -251,7 +239,7 @@ def test_urls_in_a_batch_are_written_by_headline(http_server: LocalServer, tmp_p
     out = tmp_path / "out"
     failed = tmp_path / "failed.txt"
     settings = Settings(output_dir=out, failed_list=failed, respect_robots=False)
-    code, stdout, stderr = run_in_process([one, missing], settings)
+    code, stdout, stderr = in_process([one, missing], settings)
     assert code == ExitCode.PARTIAL
     assert stdout == ""
     assert [p.name for p in out.iterdir()] == ["transit-workers-vote-to-strike-as-contract-talks-collapse.md"]

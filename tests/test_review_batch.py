@@ -29,7 +29,7 @@ from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.output import OutputPlan
 from newsdown.cli.run import Settings, Streams, UsageError, run
 from newsdown.converters.model import Options
-from tests.helpers import SAMPLES, newsdown
+from tests.helpers import SAMPLES, in_process, newsdown, outputs
 
 PAGE = SAMPLES / "harbour-council-budget.html"
 OTHER = SAMPLES / "ridgeline-transit-strike.html"
@@ -38,16 +38,6 @@ SLOW_BLOCK = (
     '<div class="c"><p>Words of a long page, with <a href="/x">a link</a> in it.</p><span>x</span></div>'
 )
 SLOW_PAGE = "<html><body>" + SLOW_BLOCK * 45_000 + "</body></html>"
-
-
-def in_process(arguments: list[str], settings: Settings) -> tuple[ExitCode, str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = run(arguments, settings, Streams(stdin=io.BytesIO(), stdout=stdout, stderr=stderr))
-    return code, stdout.getvalue(), stderr.getvalue()
-
-
-def outputs(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
 def small_pages(folder: Path, count: int) -> Path:

@@ -6,8 +6,6 @@ a redirect, retries that cannot outlast the URL's time, and --retries for a sing
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
 import socket
 import time
@@ -15,31 +13,19 @@ import time
 import pytest
 
 from newsdown.cli.exitcodes import ExitCode
-from newsdown.cli.run import Settings, Streams, run
+from newsdown.cli.run import Settings
 from newsdown.converters import web
 from newsdown.converters.errors import FetchError, InputError
-from newsdown.converters.model import Source
-from newsdown.converters.web import Fetcher, WebSettings
+from newsdown.converters.web import WebSettings
 from tests.conftest import LocalServer
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, fetch_with, in_process
 
 PAGE = (SAMPLES / "ridgeline-transit-strike.html").read_bytes()
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 TEXT = {"Content-Type": "text/plain"}
 
 
-def fetch(url: str, settings: WebSettings) -> Source:
-    async def go() -> Source:
-        async with Fetcher(settings) as fetcher:
-            return await fetcher.fetch(url)
-
-    return asyncio.run(go())
-
-
-def in_process(arguments: list[str], settings: Settings) -> tuple[ExitCode, str, str]:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = run(arguments, settings, Streams(stdin=io.BytesIO(), stdout=stdout, stderr=stderr))
-    return code, stdout.getvalue(), stderr.getvalue()
+fetch = fetch_with
 
 
 # Bug: "http://[::1" raised ValueError out of urlsplit (a traceback; a batch stopped), and a port
