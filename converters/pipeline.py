@@ -15,6 +15,13 @@ from newsdown.converters.model import Article, Document, Metadata, Options, Remo
 WORD = re.compile(r"\w+")
 # Origins that name no file: stdin, and strings handed to the library. Never written as `source`.
 ANONYMOUS_ORIGINS = frozenset({"-", "<html>", "<text>"})
+# Titles of error pages, in the languages of the news we see.
+ERROR_TITLE = re.compile(
+    r"\b(?:404|page not found|not found|error 404|seite nicht gefunden|page introuvable|"
+    r"página no encontrada|pagina non trovata|pagina niet gevonden|página não encontrada)\b",
+    re.IGNORECASE,
+)
+ERROR_PAGE_MAX_WORDS = 80
 FIRST_HEADING = re.compile(r"\A(#{1,6}) +(.+?)\s*(?:\n+|\Z)")
 
 
@@ -71,8 +78,11 @@ def build_article(
     options: Options,
 ) -> Article:
     """Join metadata and body; an article without words is an error unless --allow-empty."""
-    if not WORD.search(body) and not options.allow_empty:
-        raise NoArticleError("no article found")
+    if not options.allow_empty:
+        if not WORD.search(body):
+            raise NoArticleError("no article found")
+        if is_error_page(metadata.title, body):
+            raise NoArticleError("no article found (the page says it was not found)")
     source = document.source
     return Article(
         title=metadata.title,
@@ -92,6 +102,12 @@ def build_article(
         body_markdown=body,
         removed=removed,
     )
+
+
+def is_error_page(title: str | None, body: str) -> bool:
+    """A "page not found" page saved or served with status 200: its title says so, and there is
+    next to nothing else on it (an article about a "not found" subject has a body)."""
+    return bool(title and ERROR_TITLE.search(title)) and len(WORD.findall(body)) < ERROR_PAGE_MAX_WORDS
 
 
 def drop_title_heading(body: str, title: str | None) -> str:

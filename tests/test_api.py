@@ -76,3 +76,23 @@ def test_relative_links_resolve_against_base_href_and_page_url(
 ) -> None:
     article = convert_html(ARTICLE_WITH_LINK.format(base=base, href="timetable.pdf"), url=url)
     assert f"[full timetable]({expected})" in article.body_markdown
+
+
+NOT_FOUND_PAGE = (
+    "<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav><h1>Sorry.</h1>"
+    "<p>The page you requested could not be found. It may have been moved or deleted.</p>{more}"
+    "<p><a href='/'>Go to the home page</a></p></body></html>"
+)
+
+
+@pytest.mark.parametrize("title", ["Page not found | Daily Harbour", "404", "Seite nicht gefunden"])
+def test_a_not_found_page_served_as_a_page_has_no_article(title: str) -> None:
+    with pytest.raises(NoArticleError, match="not found"):
+        convert_html(NOT_FOUND_PAGE.format(title=title, more=""))
+
+
+def test_an_article_about_something_not_found_is_still_an_article() -> None:
+    story = "<p>Divers searched the harbour for a third day on Wednesday without finding the wreck. " * 12
+    article = convert_html(NOT_FOUND_PAGE.format(title="Lost ferry not found after three days", more=story))
+    assert article.title == "Lost ferry not found after three days"
+    assert "Divers searched the harbour" in article.body_markdown
