@@ -23,7 +23,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 from readability import Document
-from readability.readability import REGEXES, clean, fragment_fromstring
+from readability.readability import REGEXES, fragment_fromstring
 
 from newsdown.converters.caseless import Caseless
 from newsdown.converters.metapage import elements
@@ -49,6 +49,10 @@ SPACING = re.compile(r"\n|\t|  ")
 # Two whitespace characters in a row, no newline, not both spaces: the only runs `clean` may leave
 # longer than one character.
 ODD_PAIR = re.compile(r"[^\S \n][^\S\n]|[^\S\n][^\S \n]")
+# A whole run of whitespace between two words, without a newline, holding such a pair.
+ODD_RUN = re.compile(r"(?<!\s)[^\S\n]*(?:[^\S \n][^\S\n]|[^\S\n][^\S \n])[^\S\n]*(?!\s)")
+# What `clean` does to a run without a newline (its third regex).
+TABS_AND_SPACES = re.compile(r"\t|[ \t]{2,}")
 
 
 def text_length(element: lxml.html.HtmlElement) -> int:
@@ -61,7 +65,8 @@ def cleaned_length(text: str) -> int:
 
     clean() turns each run of whitespace that holds a newline (or is 255 long) into one character, a
     run of spaces into one space, and strips the ends; so the length is the non-space characters plus
-    one per run between them, unless some run without a newline mixes in tabs or other whitespace.
+    one per run between them; a run without a newline that mixes in tabs or other whitespace keeps
+    what clean's third regex leaves of it.
     """
     if len(text) < SHORT_TEXT and not SPACING.search(text):
         return len(text.strip())
@@ -70,9 +75,14 @@ def cleaned_length(text: str) -> int:
         return 0
     printed = sum(map(len, words))
     whitespace = len(text) - printed
+    length = printed + len(words) - 1
     if whitespace == text.count(" ") + text.count("\n") or not ODD_PAIR.search(text):
-        return printed + len(words) - 1
-    return len(clean(text))
+        return length
+    for run in ODD_RUN.finditer(text):
+        # A run at either end is stripped; one of SHORT_TEXT or more becomes one space, like the rest.
+        if run.start() > 0 and run.end() < len(text) and len(run.group()) < SHORT_TEXT:
+            length += len(TABS_AND_SPACES.sub(" ", run.group())) - 1
+    return length
 
 
 def holds_block(element: lxml.html.HtmlElement) -> bool:
