@@ -8,6 +8,7 @@ that is not YAML, a raw escape character). Prints how many documents were tried 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 import traceback
@@ -58,4 +59,10 @@ def main(count: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "count", nargs="?", type=int, default=10_000, help="documents to try (default 10,000)"
+    )
+    sys.exit(main(parser.parse_args().count))
