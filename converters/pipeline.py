@@ -15,12 +15,16 @@ from newsdown.converters.model import Article, Document, Metadata, Options, Remo
 WORD = re.compile(r"\w+")
 # Origins that name no file: stdin, and strings handed to the library. Never written as `source`.
 ANONYMOUS_ORIGINS = frozenset({"-", "<html>", "<text>"})
-# Titles of error pages, in the languages of the news we see.
-ERROR_TITLE = re.compile(
-    r"\b(?:404|page not found|not found|error 404|seite nicht gefunden|page introuvable|"
-    r"página no encontrada|pagina non trovata|pagina niet gevonden|página não encontrada)\b",
+# The title of an error page, or one part of it ("Page not found | Daily Harbour"): the whole part,
+# so that a headline such as "Missing hiker not found" or "Route 404 closes" is not one.
+ERROR_TITLE_PART = re.compile(
+    r"(?:(?:error|http)\s*)?404(?:\s*[:-]?\s*(?:error|(?:page\s+)?not\s+found))?"
+    r"|(?:(?:the\s+)?page|file)\s+(?:was\s+)?not\s+found(?:\s*[:-]?\s*404)?|not\s+found"
+    r"|seite nicht gefunden|page introuvable|página no encontrada|pagina non trovata"
+    r"|pagina niet gevonden|página não encontrada",
     re.IGNORECASE,
 )
+TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014-]\s+|\s*::\s*")
 ERROR_PAGE_MAX_WORDS = 80
 FIRST_HEADING = re.compile(r"\A(#{1,6}) +(.+?)\s*(?:\n+|\Z)")
 
@@ -107,7 +111,9 @@ def build_article(
 def is_error_page(title: str | None, body: str) -> bool:
     """A "page not found" page saved or served with status 200: its title says so, and there is
     next to nothing else on it (an article about a "not found" subject has a body)."""
-    return bool(title and ERROR_TITLE.search(title)) and len(WORD.findall(body)) < ERROR_PAGE_MAX_WORDS
+    if not title or len(WORD.findall(body)) >= ERROR_PAGE_MAX_WORDS:
+        return False
+    return any(ERROR_TITLE_PART.fullmatch(part.strip(" .!")) for part in TITLE_SEPARATOR.split(title))
 
 
 def drop_title_heading(body: str, title: str | None) -> str:

@@ -85,7 +85,16 @@ NOT_FOUND_PAGE = (
 )
 
 
-@pytest.mark.parametrize("title", ["Page not found | Daily Harbour", "404", "Seite nicht gefunden"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Page not found | Daily Harbour",
+        "404",
+        "Error 404 - Daily Harbour",
+        "404 Not Found",
+        "Seite nicht gefunden",
+    ],
+)
 def test_a_not_found_page_served_as_a_page_has_no_article(title: str) -> None:
     with pytest.raises(NoArticleError, match="not found"):
         convert_html(NOT_FOUND_PAGE.format(title=title, more=""))
@@ -96,3 +105,12 @@ def test_an_article_about_something_not_found_is_still_an_article() -> None:
     article = convert_html(NOT_FOUND_PAGE.format(title="Lost ferry not found after three days", more=story))
     assert article.title == "Lost ferry not found after three days"
     assert "Divers searched the harbour" in article.body_markdown
+
+
+@pytest.mark.parametrize(
+    "title", ["Missing hiker not found", "Small page 404", "Route 404 closes for repairs"]
+)
+def test_a_short_brief_whose_headline_mentions_404_or_not_found_is_an_article(title: str) -> None:
+    brief = "<p>Rescue teams searched the hills above the harbour until dark; they go on at dawn.</p>"
+    article = convert_html(NOT_FOUND_PAGE.format(title=title, more=brief).replace("<h1>Sorry.</h1>", ""))
+    assert article.title == title
