@@ -83,7 +83,7 @@ class Fetcher:
         self._client: httpx.AsyncClient | None = None
         self._overall = asyncio.Semaphore(self.settings.concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._robots: dict[str, RobotFileParser] = {}
+        self._robots: dict[str, RobotFileParser | str] = {}  # a str: why nothing may be fetched
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._delays: dict[str, float] = {}
         self._next_request: dict[str, float] = {}
@@ -129,8 +129,8 @@ class Fetcher:
     async def _follow(self, url: str, deadline: float) -> Source:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            if self.settings.respect_robots and not await self._allowed(current):
-                raise FetchError("disallowed by the site's robots.txt (--no-respect-robots to fetch anyway)")
+            if self.settings.respect_robots:
+                await self._check_robots(current)
             got = await self._get_with_retries(current, deadline)
             if isinstance(got, Source):
                 return Source(
@@ -221,26 +221,33 @@ class Fetcher:
                 await asyncio.sleep(start - now)
             yield
 
-    async def _allowed(self, url: str) -> bool:
+    async def _check_robots(self, url: str) -> None:
+        """Raise FetchError if the host's robots.txt keeps us from `url`."""
         host = host_key(url)
         async with self._robots_locks.setdefault(host, asyncio.Lock()):
-            parser = self._robots.get(host)
-            if parser is None:
-                parser = await self._read_robots(host)
-                self._robots[host] = parser
-                delay = parser.crawl_delay(self.user_agent)
+            rules = self._robots.get(host)
+            if rules is None:
+                rules = self._robots[host] = await self._read_robots(host)
+                delay = rules.crawl_delay(self.user_agent) if isinstance(rules, RobotFileParser) else None
                 if delay:
                     self._delays[host] = min(float(delay), MAX_CRAWL_DELAY)
-        return parser.can_fetch(self.user_agent, url)
+        if isinstance(rules, str):
+            raise FetchError(f"{rules} (--no-respect-robots to fetch anyway)")
+        if not rules.can_fetch(self.user_agent, url):
+            raise FetchError("disallowed by the site's robots.txt (--no-respect-robots to fetch anyway)")
 
-    async def _read_robots(self, host: str) -> RobotFileParser:
-        """The host's rules; none (everything allowed) if it has no robots.txt or cannot serve it.
-        Redirects are followed, as RFC 9309 asks: sites move http to https, or to www."""
+    async def _read_robots(self, host: str) -> RobotFileParser | str:
+        """The host's rules; none (everything allowed) if it has no robots.txt or cannot be reached.
+        Redirects are followed, as RFC 9309 asks: sites move http to https, or to www. A server error
+        instead of the file is a refusal (a string saying why): RFC 9309 asks crawlers to assume
+        complete disallow then, as the site may be struggling."""
         url = f"{host}/robots.txt"
         rules: list[str] = []
         try:
             for _hop in range(MAX_ROBOTS_REDIRECTS + 1):
                 got = await self._get_robots(url)
+                if isinstance(got, str):
+                    return got
                 if not isinstance(got, _Redirect):
                     rules = got
                     break
@@ -249,7 +256,7 @@ class Fetcher:
             rules = []
         return parse_robots(rules)
 
-    async def _get_robots(self, url: str) -> list[str] | _Redirect:
+    async def _get_robots(self, url: str) -> list[str] | _Redirect | str:
         async with self._slot(url), self.client.stream("GET", url) as response:
             status = response.status_code
             location = response.headers.get("location", "").strip()
@@ -261,7 +268,9 @@ class Fetcher:
             if 200 <= status < 300:
                 body = await read_capped_body(response, MAX_ROBOTS_BYTES, truncate=True)
                 return body.decode("utf-8", "replace").splitlines()
-            return []  # 404, server errors: no rules to follow
+            if status >= 500:
+                return f"the site's robots.txt answered HTTP {status}, so nothing is fetched from it"
+            return []  # 404 and the like: no rules to follow
 
 
 def parse_robots(lines: list[str]) -> RobotFileParser:

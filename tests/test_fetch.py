@@ -254,3 +254,21 @@ def test_fetch_url_title_round_trip(http_server: LocalServer) -> None:
     assert result.returncode == 0, result.stderr
     front, _ = split_front_matter(result.stdout.decode())
     assert front["title"] == TITLE
+
+
+def test_a_robots_txt_answering_a_server_error_means_fetch_nothing(http_server: LocalServer) -> None:
+    http_server.route("/robots.txt", status=503, body=b"busy")
+    pages = [http_server.route(f"/news/{n}", body=PAGE, headers=HTML) for n in range(2)]
+    code, _, stderr = in_process(pages, Settings(format="json"))
+    assert code == ExitCode.NETWORK
+    assert "robots.txt answered HTTP 503" in stderr
+    assert "--no-respect-robots" in stderr
+    assert not [path for path in http_server.paths() if path.startswith("/news/")]
+    assert http_server.paths().count("/robots.txt") == 1  # asked once for the host, not once a page
+
+
+def test_a_missing_robots_txt_allows_everything(http_server: LocalServer) -> None:
+    pages = [http_server.route(f"/news/{n}", body=PAGE, headers=HTML) for n in range(2)]
+    code, _, stderr = in_process(pages, Settings(format="json"))
+    assert code == ExitCode.OK, stderr
+    assert "/robots.txt" in http_server.paths()
