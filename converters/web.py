@@ -341,30 +341,61 @@ async def read_capped_body(response: httpx.Response, max_bytes: int, *, truncate
             if truncate:
                 break
             raise InputError(f"the page is larger than {max_bytes} bytes")
+    if inflater is not None and not truncate:
+        inflater.finish()
     return b"".join(parts)[:max_bytes] if truncate else b"".join(parts)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 class Inflater:
-    """Incremental gzip/zlib decompression that refuses to produce more than `limit` bytes."""
+    """Incremental gzip/zlib decompression that refuses to produce more than `limit` bytes.
+
+    Lenient the way browsers are: "deflate" sent raw, without its zlib header, and gzip in several
+    concatenated members are both read, bytes after the end ignored; a stream that stops before its
+    end is an error (`finish`).
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0
         self._inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)  # gzip or zlib header, detected
+        self._started = False  # some input has been accepted: too late to try raw deflate
 
     def feed(self, data: bytes) -> bytes:
         out: list[bytes] = []
         try:
             while data:
-                piece = self._inflater.decompress(data, self.limit - self.size + 1)
-                self.size += len(piece)
-                out.append(piece)
-                if self.size > self.limit:
-                    raise InputError(f"the page is larger than {self.limit} bytes once decompressed")
-                data = self._inflater.unconsumed_tail
+                data = self._inflate(data, out)
         except zlib.error:
             raise FetchError("the compressed response is corrupt") from None
         return b"".join(out)
+
+    def finish(self) -> None:
+        """Raise if the compressed stream ended early (a dropped connection or a cut file)."""
+        if self._started and not self._inflater.eof:
+            raise FetchError("the compressed response was cut off")
+
+    def _inflate(self, data: bytes, out: list[bytes]) -> bytes:
+        """Decompress some of `data` into `out`; return what is left to decompress."""
+        if self._inflater.eof:
+            if not data.startswith(GZIP_MAGIC):
+                return b""  # bytes after the end of the stream: ignored, as browsers do
+            self._inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)  # another gzip member
+        try:
+            piece = self._inflater.decompress(data, self.limit - self.size + 1)
+        except zlib.error:
+            if self._started:
+                raise
+            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
+            piece = self._inflater.decompress(data, self.limit - self.size + 1)
+        self._started = True
+        self.size += len(piece)
+        out.append(piece)
+        if self.size > self.limit:
+            raise InputError(f"the page is larger than {self.limit} bytes once decompressed")
+        return self._inflater.unconsumed_tail or self._inflater.unused_data
 
 
 async def fetch_one(url: str, settings: WebSettings | None = None) -> Source:

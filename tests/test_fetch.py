@@ -6,9 +6,12 @@ from __future__ import annotations
 import gzip
 import json
 import time
+import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.run import Settings
@@ -272,3 +275,39 @@ def test_a_missing_robots_txt_allows_everything(http_server: LocalServer) -> Non
     code, _, stderr = in_process(pages, Settings(format="json"))
     assert code == ExitCode.OK, stderr
     assert "/robots.txt" in http_server.paths()
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+BODY = b"<p>Harbour news</p>" * 200
+ENCODED = {
+    "gzip": gzip.compress(BODY),
+    "zlib deflate": zlib.compress(BODY),
+    "raw deflate": _raw_deflate(BODY),
+    "two gzip members": gzip.compress(BODY[:1000]) + gzip.compress(BODY[1000:]),
+    "trailing bytes": gzip.compress(BODY) + b"\x00\x00junk",
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(ENCODED)), st.integers(min_value=2, max_value=4096))
+def test_inflater_reads_what_browsers_read_in_any_chunking(kind: str, chunk: int) -> None:
+    data, inflater = ENCODED[kind], Inflater(1_000_000)
+    out = b"".join(inflater.feed(data[at : at + chunk]) for at in range(0, len(data), chunk))
+    inflater.finish()
+    assert out == BODY
+
+
+def test_inflater_says_when_a_stream_was_cut_off() -> None:
+    inflater = Inflater(1_000_000)
+    inflater.feed(gzip.compress(BODY)[:-20])
+    with pytest.raises(FetchError, match="cut off"):
+        inflater.finish()
+
+
+def test_raw_deflate_response_is_decoded(http_server: LocalServer) -> None:
+    url = http_server.route("/raw", body=_raw_deflate(PAGE), headers={**HTML, "Content-Encoding": "deflate"})
+    assert fetch(url).data == PAGE
