@@ -81,8 +81,7 @@ def extract_article(tree: lxml.html.HtmlElement) -> Extracted:
     article = _readability(tree)
     article = _recover(article, tree, bodies)
     cleaned, removed = clean_article(article, headline)
-    html = lxml.html.tostring(cleaned, encoding="unicode", method="html")
-    return Extracted(html=html, removed=pruned + removed)
+    return Extracted(article=cleaned, removed=pruned + removed)
 
 
 def _recover(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import Tag
+import lxml.html
+from bs4.builder import TreeBuilder, builder_registry
+from bs4.element import Comment, NavigableString, PageElement, ProcessingInstruction, Tag
+from lxml import etree
 from markdownify import MarkdownConverter
 
 BLANK_RUNS = re.compile(r"\n{3,}")
@@ -64,8 +66,73 @@ class _Tag(Tag):
         return parent
 
 
-# markdownify's type stub declares this option a string; the dict form is what bs4 takes.
-BS4_OPTIONS: Any = {"features": "lxml", "element_classes": {Tag: _Tag}}
+# bs4's HTML tree builder for lxml: it says which attributes hold lists of words ("class", "rel").
+def _soup_builder() -> TreeBuilder:
+    builder = builder_registry.lookup("lxml", "html")
+    assert builder is not None, "bs4 comes with its lxml tree builder"
+    return builder()
+
+
+SOUP_BUILDER = _soup_builder()
+# bs4 keeps whitespace as it is inside these; elsewhere a whitespace-only string becomes one character.
+WHITESPACE_KEPT_IN = frozenset({"pre", "textarea"})
+ASCII_SPACES = " \n\t\x0c\r"
+
+
+def to_soup(root: lxml.html.HtmlElement) -> Tag:
+    """The lxml element as the bs4 tree markdownify walks, built node by node.
+
+    markdownify reads a bs4 tree; serialising our tree and having bs4 parse the markup again cost twice
+    as long as building bs4's nodes from it directly. The nodes are made and linked as bs4's own lxml
+    tree builder makes them (attribute word lists, whitespace-only strings, sibling and document-order
+    links, which markdownify's find_all and sibling tests follow).
+    """
+    document = _Tag(None, SOUP_BUILDER, "[document]")
+    document.hidden = True  # as bs4's BeautifulSoup object: the root prints no markup of its own
+    builder = _SoupBuilder(document)
+    builder.add_element(root, document, keep_whitespace=False)
+    return document
+
+
+class _SoupBuilder:
+    def __init__(self, document: Tag) -> None:
+        self.last: PageElement = document  # the node before the next one, in document order
+
+    def add_element(self, element: lxml.html.HtmlElement, parent: Tag, *, keep_whitespace: bool) -> None:
+        tag = element.tag
+        if tag is etree.Comment:
+            self.link(Comment(element.text or ""), parent)
+        elif tag is etree.PI:
+            self.link(ProcessingInstruction(f"{element.target} {element.text or ''}"), parent)
+        elif isinstance(tag, str):
+            node = _Tag(None, SOUP_BUILDER, tag, attrs=dict(element.attrib))
+            self.link(node, parent)
+            inside_keeps = keep_whitespace or tag in WHITESPACE_KEPT_IN
+            self.add_text(element.text, node, keep_whitespace=inside_keeps)
+            for child in element:
+                self.add_element(child, node, keep_whitespace=inside_keeps)
+                self.add_text(child.tail, node, keep_whitespace=inside_keeps)
+
+    def add_text(self, text: str | None, parent: Tag, *, keep_whitespace: bool) -> None:
+        if not text:
+            return
+        if not keep_whitespace and not text.strip(ASCII_SPACES):
+            text = "\n" if "\n" in text else " "
+        self.link(NavigableString(text), parent)
+
+    def link(self, node: PageElement, parent: Tag) -> None:
+        siblings = parent.contents
+        previous = siblings[-1] if siblings else None
+        node.parent = parent
+        node.previous_sibling = previous
+        node.next_sibling = None
+        if previous is not None:
+            previous.next_sibling = node
+        siblings.append(node)
+        self.last.next_element = node
+        node.previous_element = self.last
+        node.next_element = None
+        self.last = node
 
 
 class _NewsMarkdown(MarkdownConverter):
@@ -80,7 +147,6 @@ class _NewsMarkdown(MarkdownConverter):
             escape_misc=False,
             keep_inline_images_in=["a", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"],
             code_language_callback=_code_language,
-            bs4_options=BS4_OPTIONS,
         )
         self.base_url = base_url
         self.images = images
@@ -171,16 +237,24 @@ def _code_language(el: Any) -> str:
     return ""
 
 
+def article_to_markdown(
+    article: lxml.html.HtmlElement, *, base_url: str | None = None, images: bool = True, links: bool = True
+) -> str:
+    """Convert the article's element to normalised Markdown."""
+    converter = _NewsMarkdown(base_url=base_url, images=images, links=links)
+    markdown: str = converter.convert_soup(to_soup(article))
+    return normalise(resolve_marks(markdown))
+
+
 def html_to_markdown(
     html: str, *, base_url: str | None = None, images: bool = True, links: bool = True
 ) -> str:
-    """Convert an article's HTML fragment to normalised Markdown."""
-    converter = _NewsMarkdown(base_url=base_url, images=images, links=links)
-    with warnings.catch_warnings():
-        # bs4 warns when a fragment looks like a file name or URL; for us it is just text.
-        warnings.simplefilter("ignore")
-        markdown: str = converter.convert(html.replace(MARK, ""))
-    return normalise(resolve_marks(markdown))
+    """Convert an HTML fragment to normalised Markdown."""
+    try:
+        root = lxml.html.document_fromstring(CONTROL.sub("", html))
+    except etree.ParserError:  # nothing but whitespace or comments
+        return ""
+    return article_to_markdown(root, base_url=base_url, images=images, links=links)
 
 
 def resolve_marks(markdown: str) -> str:

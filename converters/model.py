@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import lxml.html
 
 InputFormat = Literal["auto", "html", "text"]
 
@@ -107,7 +110,15 @@ class Article:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Extracted:
-    """What the extraction stage hands to the Markdown stage: the article's HTML and the removals."""
+    """What the extraction stage hands to the Markdown stage: the article's element (the Markdown stage
+    reads the tree itself rather than its serialisation) and the removals."""
 
-    html: str
+    article: lxml.html.HtmlElement
     removed: tuple[Removal, ...] = ()
+
+    @property
+    def html(self) -> str:
+        """The article as HTML, for tests and debugging."""
+        import lxml.html
+
+        return str(lxml.html.tostring(self.article, encoding="unicode", method="html"))

@@ -57,7 +57,7 @@ def convert_text(text: str, url: str | None = None, options: Options | None = No
 def convert_html_document(document: Document, options: Options) -> Article:
     from newsdown.converters.extract import extract_article, link_base, parse_html
     from newsdown.converters.limits import bound_tree
-    from newsdown.converters.markdown import html_to_markdown, shift_headings
+    from newsdown.converters.markdown import article_to_markdown, shift_headings
     from newsdown.converters.metadata import read_metadata
 
     tree = parse_html(document.text)
@@ -67,8 +67,8 @@ def convert_html_document(document: Document, options: Options) -> Article:
     url = document.source.url or metadata.canonical_url
     base_url = link_base(tree, url)
     extracted = extract_article(tree)
-    body = html_to_markdown(
-        extracted.html, base_url=base_url, images=options.include_images, links=options.include_links
+    body = article_to_markdown(
+        extracted.article, base_url=base_url, images=options.include_images, links=options.include_links
     )
     body = shift_headings(drop_title_heading(body, metadata.title))
     return build_article(document, metadata, body, extracted.removed, options)

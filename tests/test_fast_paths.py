@@ -12,6 +12,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdownify import MarkdownConverter
@@ -22,7 +23,6 @@ from newsdown.converters.byline import by_lines, byline_elements, date_elements
 from newsdown.converters.caseless import Caseless
 from newsdown.converters.extract import parse_html
 from newsdown.converters.markdown import (
-    BS4_OPTIONS,
     ENTITY_LIKE,
     HTML_LIKE,
     LINK_CLOSE,
@@ -30,6 +30,7 @@ from newsdown.converters.markdown import (
     MARK,
     MAY_START_BLOCK,
     _NewsMarkdown,
+    to_soup,
 )
 from newsdown.converters.readable import Readability, cleaned_length
 from tests.helpers import SAMPLES
@@ -171,12 +172,65 @@ def test_cleaned_length_matches_readabilitys_clean(parts: list[str]) -> None:
     assert cleaned_length(text) == len(clean(text))
 
 
+SOUP_TAGS = [
+    "p",
+    "div",
+    "pre",
+    "code",
+    "textarea",
+    "a",
+    "em",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "h2",
+    "br",
+    "img",
+]
+SOUP_ATTRIBUTES = [
+    "",
+    ' class="a  b"',
+    ' class=""',
+    ' rel="nofollow me"',
+    ' href="/x?a=1&amp;b=2"',
+    ' id="i"',
+]
+SOUP_TEXT = st.sampled_from(
+    ["", " ", "\n  \n", "\t", "x", " two words ", "a&amp;b", "<!-- note -->", "<?pi x?>"]
+)
+
+
+@st.composite
+def soup_markup(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from([*SOUP_TAGS, "img"]))
+    attributes = draw(st.sampled_from(SOUP_ATTRIBUTES))
+    if tag in ("img", "br"):
+        return f"<{tag}{attributes}>{draw(SOUP_TEXT)}"
+    parts = [draw(SOUP_TEXT)]
+    if depth < 3:
+        for _ in range(draw(st.integers(0, 3))):
+            parts += [draw(soup_markup(depth + 1)), draw(SOUP_TEXT)]
+    return f"<{tag}{attributes}>{''.join(parts)}</{tag}>"
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(readable_markup(), min_size=1, max_size=3))
-def test_markdown_with_the_fast_tag_class_matches_plain_bs4(fragments: list[str]) -> None:
+@given(st.lists(soup_markup(), min_size=1, max_size=3))
+def test_the_soup_built_from_lxml_is_the_soup_bs4_parses(fragments: list[str]) -> None:
     html = "".join(fragments)
-    fast = MarkdownConverter(bs4_options=BS4_OPTIONS).convert(html)
-    assert fast == MarkdownConverter(bs4_options="lxml").convert(html)
+    parsed = BeautifulSoup(html, "lxml")
+    built = to_soup(lxml.html.document_fromstring(html))
+    assert built.decode() == parsed.decode()
+    # The links markdownify follows: document order (find_all) and siblings.
+    assert [str(node) for node in built.descendants] == [str(node) for node in parsed.descendants]
+    for node_built, node_parsed in zip(built.descendants, parsed.descendants, strict=True):
+        assert str(node_built.next_sibling) == str(node_parsed.next_sibling)
+        assert str(node_built.previous_sibling) == str(node_parsed.previous_sibling)
+    converter = _NewsMarkdown(base_url=None, images=True, links=True)
+    plain = MarkdownConverter(bs4_options="lxml")  # bs4's own Tag class, without our find_parent
+    assert converter.convert_soup(built) == converter.convert_soup(BeautifulSoup(html, "lxml"))
+    assert plain.convert_soup(to_soup(lxml.html.document_fromstring(html))) == plain.convert(html)
 
 
 CLASS_TEXT = st.text(alphabet="abcdeimnorstuwxADEMNOST -_:;ſKİı", max_size=30)
