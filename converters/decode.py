@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
-import unicodedata
 from typing import Literal
 
 from newsdown.converters.errors import InputError, NoArticleError
@@ -62,7 +61,7 @@ def decode(source: Source, input_format: InputFormat = "auto") -> Document:
         raise NoArticleError(EMPTY)
     _reject_binary_signature(data)
     text, encoding = _decode_bytes(data, source.charset)
-    text = _clean_text(text)
+    text = _without_nul(text, data, encoding)
     if not text.strip():  # UTF-16 whitespace, or nothing but NUL bytes
         raise NoArticleError(EMPTY)
     if _looks_binary(text):
@@ -199,9 +198,15 @@ def _detect(data: bytes) -> tuple[str, str]:
     return data.decode("utf-8", errors="replace"), "utf-8"
 
 
-def _clean_text(text: str) -> str:
-    # NUL bytes break lxml and are never meaningful in a page.
-    return unicodedata.normalize("NFC", text.replace("\x00", ""))
+def _without_nul(text: str, data: bytes, encoding: str) -> str:
+    """The text without NUL characters: they break lxml and are never meaningful in a page.
+
+    Text is not NFC-normalised here: the outputs are (the Markdown, the metadata, the removals), and
+    normalising the whole page, scripts and all, cost more than any other part of decoding.
+    """
+    if _codec_name(encoding).startswith(CONTROLS_AS_BYTES) and b"\x00" not in data:
+        return text  # a NUL character would be a NUL byte, and the bytes are cheaper to search
+    return text.replace("\x00", "")
 
 
 def _looks_binary(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -50,6 +51,10 @@ class Removal:
 
     rule: str
     text: str
+
+    def __post_init__(self) -> None:
+        # Page text is NFC-normalised where it leaves the pipeline; the removed text leaves here.
+        object.__setattr__(self, "text", unicodedata.normalize("NFC", self.text))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

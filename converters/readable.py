@@ -46,11 +46,13 @@ HOLDS_CONTENT = etree.XPath(
 # Past this length readability's first regex (runs of 255 spaces) could apply.
 SHORT_TEXT = 255
 SPACING = re.compile(r"\n|\t|  ")
-# Two whitespace characters in a row, no newline, not both spaces: the only runs `clean` may leave
-# longer than one character.
-ODD_PAIR = re.compile(r"[^\S \n][^\S\n]|[^\S\n][^\S \n]")
-# A whole run of whitespace between two words, without a newline, holding such a pair.
-ODD_RUN = re.compile(r"(?<!\s)[^\S\n]*(?:[^\S \n][^\S\n]|[^\S\n][^\S \n])[^\S\n]*(?!\s)")
+# Whitespace that `clean` does not fold into a single space with its neighbours: all but space and
+# newline (a tab is folded only after a space). str.split() and the regex \s agree on what is whitespace.
+ODD_SPACES = "".join(  # U+3000, the ideographic space, is the last whitespace character
+    char for char in map(chr, range(0x3001)) if char.isspace() and char not in " \n"
+)
+ASCII_ODD_SPACES = "".join(char for char in ODD_SPACES if char.isascii())
+SPACE_RUN = re.compile(r"[^\S\n]{2,}")  # two or more whitespace characters, no newline
 # What `clean` does to a run without a newline (its third regex).
 TABS_AND_SPACES = re.compile(r"\t|[ \t]{2,}")
 
@@ -61,26 +63,27 @@ def text_length(element: lxml.html.HtmlElement) -> int:
 
 
 def cleaned_length(text: str) -> int:
-    """len(clean(text)), mostly without clean's three regexes over the whole text.
+    """len(clean(text)), without clean's three regexes over the whole text.
 
     clean() turns each run of whitespace that holds a newline (or is 255 long) into one character, a
     run of spaces into one space, and strips the ends; so the length is the non-space characters plus
-    one per run between them; a run without a newline that mixes in tabs or other whitespace keeps
-    what clean's third regex leaves of it.
+    one per run between them. Only a run without a newline that holds a tab or other odd whitespace
+    (a no-break space, say) can keep more than one character: such runs are looked for only in texts
+    that have odd whitespace at all, and only inside lines, so tab-indented markup costs no regex.
     """
     if len(text) < SHORT_TEXT and not SPACING.search(text):
         return len(text.strip())
-    words = text.split()  # split() and \s agree on what whitespace is
+    words = text.split()
     if not words:
         return 0
-    printed = sum(map(len, words))
-    whitespace = len(text) - printed
-    length = printed + len(words) - 1
-    if whitespace == text.count(" ") + text.count("\n") or not ODD_PAIR.search(text):
+    length = sum(map(len, words)) + len(words) - 1
+    odd_spaces = ASCII_ODD_SPACES if text.isascii() else ODD_SPACES
+    if not any(char in text for char in odd_spaces):
         return length
-    for run in ODD_RUN.finditer(text):
-        # A run at either end is stripped; one of SHORT_TEXT or more becomes one space, like the rest.
-        if run.start() > 0 and run.end() < len(text) and len(run.group()) < SHORT_TEXT:
+    # Runs that hold a newline are one character whatever else they hold: strip them off each line.
+    inside_lines = "\n".join(line.strip() for line in text.split("\n"))
+    for run in SPACE_RUN.finditer(inside_lines):
+        if len(run.group()) < SHORT_TEXT:
             length += len(TABS_AND_SPACES.sub(" ", run.group())) - 1
     return length
 

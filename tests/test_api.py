@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 
 import pytest
 
@@ -114,3 +115,22 @@ def test_a_short_brief_whose_headline_mentions_404_or_not_found_is_an_article(ti
     brief = "<p>Rescue teams searched the hills above the harbour until dark; they go on at dawn.</p>"
     article = convert_html(NOT_FOUND_PAGE.format(title=title, more=brief).replace("<h1>Sorry.</h1>", ""))
     assert article.title == title
+
+
+def test_decomposed_accents_come_out_composed_everywhere() -> None:
+    """Pages may spell "é" as "e" plus a combining accent; every output field is NFC."""
+    decomposed = "Cafe\u0301 re\u0301ouvert"
+    page = (
+        f"<html><head><title>{decomposed}</title><meta name=author content='Ame\u0301lie Roy'></head>"
+        f"<body><article><h1>{decomposed}</h1><p>{decomposed} apre\u0300s des mois de travaux, "
+        "annonce la mairie. " * 3 + "</p><nav>Accueil Re\u0301gion Sports</nav></article></body></html>"
+    )
+    article = convert_html(page)
+    composed = "Caf\u00e9 r\u00e9ouvert"
+    assert article.title == composed
+    assert article.authors == ("Am\u00e9lie Roy",)
+    assert composed in article.body_markdown
+    assert "apr\u00e8s" in article.body_markdown
+    removed = [removal.text for removal in article.removed]
+    assert "Accueil R\u00e9gion Sports" in removed
+    assert all(unicodedata.is_normalized("NFC", text) for text in removed)

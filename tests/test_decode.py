@@ -75,9 +75,11 @@ def test_byte_order_marks(codec: str) -> None:
     assert text.lstrip("\ufeff") == page
 
 
-def test_nul_bytes_are_removed() -> None:
-    text, _ = _decode(b"<p>one\x00two\x00</p>")
-    assert text == "<p>onetwo</p>"
+@pytest.mark.parametrize("codec", ["utf-8", "cp1252", "utf-16"])
+def test_nul_characters_are_removed_in_any_encoding(codec: str) -> None:
+    page = f"<meta charset={codec}><p>caf\u00e9 one\x00two\x00</p>"
+    text, _ = _decode(page.encode(codec))  # utf-16 with its byte-order mark
+    assert text.lstrip("\ufeff") == page.replace("\x00", "")
 
 
 def test_invalid_utf8_never_raises() -> None:

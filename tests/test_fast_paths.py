@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdownify import MarkdownConverter
 from readability import Document
@@ -167,6 +167,9 @@ RUNS_AND_WORDS = st.lists(st.one_of(SPACE_RUNS, st.sampled_from(["a", "word,", "
 
 
 @given(RUNS_AND_WORDS)
+@example(["a", "\xa0 ", "b", "\n", "c"])  # odd whitespace inside a line of a text with no tab
+@example(["\u00e9", " \u2009", "word,", "\n\t\t", "a", "\t ", "b"])
+@example(["a", " \xa0\n ", "b", "\t\t\n", "c"])  # odd runs that hold a newline are one character
 def test_cleaned_length_matches_readabilitys_clean(parts: list[str]) -> None:
     text = "".join(parts)
     assert cleaned_length(text) == len(clean(text))
