@@ -26,6 +26,7 @@ from readability import Document
 from readability.readability import REGEXES, fragment_fromstring
 
 from newsdown.converters.caseless import Caseless
+from newsdown.converters.extract import HTML_PARSER
 from newsdown.converters.metapage import elements
 
 # What readability's divToPElementsRe ("<(blockquote|dl|div|img|ol|p|pre|table|ul)") finds in
@@ -96,6 +97,10 @@ def holds_block(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
+def _unlikely(features: str) -> bool:
+    return len(features) >= 2 and bool(UNLIKELY.search(features)) and not MAYBE_CANDIDATE.search(features)
+
+
 class Readability(Document):  # type: ignore[misc]
     """readability-lxml's Document on a parsed tree, keeping the article element."""
 
@@ -105,6 +110,20 @@ class Readability(Document):  # type: ignore[misc]
         # prune_page has dropped hidden elements, scripts, styles and comments already; a copy it
         # must be, since `summary` mutates the tree and parses again on retry.
         return copy.deepcopy(input)
+
+    def get_article(
+        self,
+        candidates: dict[Any, dict[str, Any]],
+        best_candidate: dict[str, Any],
+        html_partial: bool = False,
+    ) -> lxml.html.HtmlElement:
+        output = super().get_article(candidates, best_candidate, html_partial=html_partial)
+        # Upstream builds the article in a document of lxml.html's own parser, whose element class
+        # lookup is Python code run each time an element is touched; in one of our parser's documents
+        # it is C (extract.HTML_PARSER), which makes every later walk over the article faster.
+        container = HTML_PARSER.makeelement(output.tag, dict(output.attrib))
+        container.extend(output)
+        return container
 
     def get_clean_html(self) -> str:
         self.article = self.html
@@ -124,16 +143,14 @@ class Readability(Document):  # type: ignore[misc]
         return weight
 
     def remove_unlikely_candidates(self) -> None:
+        # A page repeats its class names: each distinct "class id" string is judged once.
+        unlikely: dict[str, bool] = {}
         for elem in elements(CLASSED(self.html)):
             features = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
-            if (
-                len(features) >= 2
-                and UNLIKELY.search(features)
-                and not MAYBE_CANDIDATE.search(features)
-                and elem.tag not in ("html", "body")
-                and not IN_CODE(elem)
-                and not HOLDS_CONTENT(elem)
-            ):
+            verdict = unlikely.get(features)
+            if verdict is None:
+                verdict = unlikely[features] = _unlikely(features)
+            if verdict and elem.tag not in ("html", "body") and not IN_CODE(elem) and not HOLDS_CONTENT(elem):
                 elem.drop_tree()
 
     def transform_misused_divs_into_paragraphs(self) -> None:
