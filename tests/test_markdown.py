@@ -3,9 +3,13 @@ document's structure, and left alone elsewhere."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from newsdown.converters.markdown import html_to_markdown, markdown_to_text
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdown.converters.markdown import FENCED_CODE, html_to_markdown, markdown_to_text, normalise
 
 
 @pytest.mark.parametrize(
@@ -79,3 +83,12 @@ def test_blank_lines_inside_fenced_code_are_kept() -> None:
 )
 def test_line_breaks_never_leave_a_stray_backslash(html: str, markdown: str) -> None:
     assert html_to_markdown(html) == markdown
+
+
+@given(st.text(alphabet=" \t\n\r\u00a0x`\\", max_size=60))
+def test_normalised_markdown_has_no_trailing_space_and_one_blank_line_at_most(text: str) -> None:
+    markdown = normalise(text)
+    outside_code = "".join(FENCED_CODE.split(markdown)[0::2])
+    assert not re.search(r"[ \t]$", markdown, re.M)
+    assert "\n\n\n" not in outside_code
+    assert markdown == "" or (markdown.endswith("\n") and not markdown.endswith("\n\n"))
