@@ -6,7 +6,8 @@
    (target: under 300 MB for 10,000 pages);
 3. milliseconds per page on the scrapinghub pages, one job, in this process: newsdown,
    trafilatura.extract(markdown, with metadata), and the naive readability-lxml + markdownify
-   pipeline newsdown started from (target: newsdown at most a third of trafilatura).
+   pipeline newsdown started from (target: newsdown at most a third of trafilatura); the median of
+   --rounds rounds (default 3) in which the three take turns.
 
     python bench/speed.py              # 10,000 pages; a few minutes
     python bench/speed.py --pages 1000 # quicker
@@ -19,6 +20,7 @@ import contextlib
 import gzip
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,10 +96,10 @@ def convert_folder(folder: Path, out: Path, jobs: int, *, sample_memory: bool) -
     return seconds, peak
 
 
-def compare_per_page(limit: int | None) -> tuple[dict[str, float], int]:
+def compare_per_page(limit: int | None, rounds_count: int) -> tuple[dict[str, float], int]:
     """Milliseconds per page over the same scrapinghub pages, in this process, for newsdown, for
     trafilatura, and for the naive pipeline newsdown started from (readability-lxml's summary, then
-    markdownify)."""
+    markdownify); the median of `rounds_count` rounds."""
     import trafilatura
     from markdownify import markdownify
     from readability import Document
@@ -119,14 +121,18 @@ def compare_per_page(limit: int | None) -> tuple[dict[str, float], int]:
 
     files = sorted(SCRAPINGHUB.glob("*.html.gz"))[:limit]
     pages = [gzip.decompress(p.read_bytes()) for p in files]
-    timings: dict[str, float] = {}
-    for name, convert in (("newsdown", newsdown), ("trafilatura", traf), ("readability+markdownify", naive)):
+    tools = {"newsdown": newsdown, "trafilatura": traf, "readability+markdownify": naive}
+    for convert in tools.values():
         convert(pages[0])  # imports and caches: not timed
-        started = time.perf_counter()
-        for page in pages:
-            convert(page)
-        timings[name] = 1000 * (time.perf_counter() - started) / len(pages)
-    return timings, len(pages)
+    rounds: dict[str, list[float]] = {name: [] for name in tools}
+    # The tools take turns, round after round, so that a slower spell of the machine hits them alike.
+    for _ in range(rounds_count):
+        for name, convert in tools.items():
+            started = time.perf_counter()
+            for page in pages:
+                convert(page)
+            rounds[name].append(1000 * (time.perf_counter() - started) / len(pages))
+    return {name: statistics.median(times) for name, times in rounds.items()}, len(pages)
 
 
 def main() -> None:
@@ -136,11 +142,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10_000, help="pages in the generated folder")
     parser.add_argument("--compare-pages", type=int, default=None, help="scrapinghub pages (default: all)")
     parser.add_argument("--compare-only", action="store_true", help="only the per-page comparison")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the per-page comparison (median)")
     args = parser.parse_args()
     if not args.compare_only:
         report_batch(args.pages)
     if SCRAPINGHUB.is_dir():
-        report_per_page(args.compare_pages)
+        report_per_page(args.compare_pages, args.rounds)
 
 
 def report_batch(pages: int) -> None:
@@ -158,10 +165,10 @@ def report_batch(pages: int) -> None:
         print(f"peak memory, all processes, --jobs 2: {peak_kb / 1024:.0f} MB (target < 300 MB)")
 
 
-def report_per_page(limit: int | None) -> None:
-    timings, count = compare_per_page(limit)
+def report_per_page(limit: int | None, rounds: int) -> None:
+    timings, count = compare_per_page(limit, rounds)
     listed = ", ".join(f"{name} {ms:.1f}" for name, ms in timings.items())
-    print(f"ms/page on {count} scrapinghub pages, one job: {listed}")
+    print(f"ms/page on {count} scrapinghub pages, one job, median of {rounds} rounds: {listed}")
     ours = timings["newsdown"]
     print(f"newsdown over trafilatura time ratio: {ours / timings['trafilatura']:.2f} (target <= 0.33)")
     naive = timings["readability+markdownify"]
