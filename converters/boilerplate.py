@@ -24,6 +24,7 @@ CAPTION_TAGS = frozenset({"figcaption", "p", "div", "span", "li"})
 CAPTION_CLASS = re.compile(r"caption|credit|cutline|legend", re.I)
 
 WORD = re.compile(r"\w+")
+FIRST_WORD_CHARS = 40  # a block's first word is looked for in its opening characters
 
 # Stand-alone labels that mark an ad slot or a player control, in the languages of the news we see.
 ADVERT_LABEL = re.compile(
@@ -203,6 +204,15 @@ SLUG_WORDS = 4
 COMMENT_WORD = re.compile(r"\b(?:comments?|comentários|comentarios|kommentare|commentaires)\b", re.I)
 MODERATION = re.compile(r"\bmodera", re.I)
 COMMENT_POLICY_MAX_CHARS = 300
+# A case-insensitive search for "\b(?:many|words)" is slow: Python's re tries every word at every
+# position. A substring test on the casefolded text settles most blocks before it: every text the
+# regex matches holds one of these parts. (casefold() turns each character that re.I matches to an
+# ASCII letter into that letter, bar the Turkish "İ" and "ı" for "i": no part has an "i".)
+NEWSLETTER_CHANNEL_PARTS = (
+    *("newsletter", "nbox", "ema", "e-ma", "letterbox"),  # newsletters?|inbox|e-?mails?|letterbox
+    *("updates", "alerts", "subscr", "magaz"),  # updates|alerts|subscribers?|subscription|magazine
+)
+MODERATION_PART = "modera"
 
 
 def normalized(element: lxml.html.HtmlElement) -> str:
@@ -213,21 +223,38 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 
 
+def first_word(text: str) -> str | None:
+    """`words(text)[0]`, or None for a text without words; the text is casefolded only as far as it must."""
+    # casefold() maps each character on its own: the opening's casefold opens the text's.
+    folded = text[:FIRST_WORD_CHARS].casefold()
+    match = WORD.search(folded)
+    if match is None or match.end() == len(folded):  # no word in the opening, or a word cut short
+        match = WORD.search(text.casefold())
+    return match.group() if match else None
+
+
 def link_density(element: lxml.html.HtmlElement, text: str) -> float:
     linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
     return linked / max(len(text), 1)
 
 
 def _has_text(element: lxml.html.HtmlElement) -> bool:
+    if element.text and not element.text.isspace():
+        return True  # most blocks open with their text: no iterator needed
     return any(not text.isspace() for text in element.itertext())
 
 
 def _zone(leaves: list[lxml.html.HtmlElement]) -> set[lxml.html.HtmlElement]:
     """The leaf blocks of a part of the article (its top, its tail) and the blocks that hold them: a
     block is in that part when it is one of these (no block sits inside a leaf block)."""
-    zone = set(leaves)
+    zone: set[lxml.html.HtmlElement] = set()
     for leaf in leaves:
-        zone.update(leaf.iterancestors())
+        # Every block already in the zone has its ancestors in it too: the climb stops there, so
+        # the leaves of a long zone share the walk up their common ancestors.
+        node = leaf
+        while node is not None and node not in zone:
+            zone.add(node)
+            node = node.getparent()
     return zone
 
 
@@ -246,37 +273,48 @@ class _Cleaner:
         self.headline = words(headline) if headline else []
         self.removed: list[Removal] = []
         self.seen: set[tuple[str, ...]] = set()
-        blocks = [el for el in article.iterdescendants() if el.tag in BLOCKS]
-        leaves = [el for el in blocks if not any(child.tag in BLOCKS for child in el) and _has_text(el)]
+        # The blocks in document order, the order they are judged in: lxml picks them by tag in C,
+        # and the inline elements between them are never walked in Python.
+        self.blocks = list(article.iterdescendants(*BLOCKS))
+        self.dropped: set[lxml.html.HtmlElement] = set()  # blocks removed, or inside one removed
+        # Leaves and captions hold no other block; a set of the blocks' parents tells them apart
+        # at one getparent() a block, where a look at every child would walk the inline elements.
+        holders = {block.getparent() for block in self.blocks}
+        innermost = [block for block in self.blocks if block not in holders]
+        self.captions = {block for block in innermost if _is_caption(block)}
+        leaves = [block for block in innermost if _has_text(block)]
         self.top = _zone(leaves[:TOP_BLOCKS])
         self.tail = _zone(leaves[-TAIL_BLOCKS:])
         self.last_leaf = leaves[-1] if leaves else None
         self.latter_half = _zone(leaves[len(leaves) // 2 :])
         self._length: int | None = None
         self._words: tuple[str, list[str]] = ("", [])
+        self._first: tuple[str, str | None] = ("", None)
+        self._folded: tuple[str, str] = ("", "")
 
     def run(self) -> None:
-        stack = list(reversed(self.article))
-        while stack:
-            element = stack.pop()
-            if not isinstance(element.tag, str) or element.getparent() is None:
-                continue  # a comment, or a block a rule already removed with the one before it
-            if element.tag in BLOCKS:
-                text = normalized(element)
-                rule = self.rule(element, text)
-                if rule:
-                    self.remove(element, rule, text)
-                    continue
+        for element in self.blocks:
+            if element in self.dropped:
+                continue  # removed with a block before it
+            text = normalized(element)
+            rule = self.rule(element, text)
+            if rule:
+                self.remove(element, rule, text)
+            else:
                 self.remember(element, text)
-            stack.extend(reversed(element))
 
     def remove(self, element: lxml.html.HtmlElement, rule: str, text: str) -> None:
         self.removed.append(Removal(rule=rule, text=text))
         if element.getparent() is not None:
-            element.drop_tree()
+            self.drop(element)
+
+    def drop(self, element: lxml.html.HtmlElement) -> None:
+        """Take the element out of the article; the blocks in it are not judged any more."""
+        self.dropped.update(element.iter(*BLOCKS))
+        element.drop_tree()
 
     def remember(self, element: lxml.html.HtmlElement, text: str) -> None:
-        if _is_caption(element):
+        if element in self.captions:
             key = tuple(self.words(text))
             if key:
                 self.seen.add(key)
@@ -293,6 +331,19 @@ class _Cleaner:
         if self._words[0] != text:
             self._words = (text, words(text))
         return self._words[1]
+
+    def folded(self, text: str) -> str:
+        """`text.casefold()` for the block being judged; several rules ask for it."""
+        if self._folded[0] != text:
+            self._folded = (text, text.casefold())
+        return self._folded[1]
+
+    def first_word(self, text: str) -> str | None:
+        """`first_word(text)` for the block being judged: a cheap test that settles most blocks
+        before their words are split out."""
+        if self._first[0] != text:
+            self._first = (text, first_word(text))
+        return self._first[1]
 
     def few_words(self, text: str, limit: int) -> list[str] | None:
         """`words(text)` if it has at most `limit` words, else None; a long block's words are not all
@@ -311,7 +362,7 @@ class _Cleaner:
             text = normalized(following)
             if text:
                 self.removed.append(Removal(rule=rule, text=text))
-            following.drop_tree()
+            self.drop(following)
 
     def rule(self, element: lxml.html.HtmlElement, text: str) -> str | None:
         for check in RULES:
@@ -336,6 +387,8 @@ def _interface_label(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: st
 
 
 def _share_bar(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    if cleaner.first_word(text) not in SHARE_WORDS:
+        return None
     tokens = cleaner.few_words(text, SHARE_MAX_WORDS)
     if not tokens:
         return None
@@ -343,19 +396,24 @@ def _share_bar(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> 
 
 
 def _repeated_headline(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    if cleaner.headline and cleaner.few_words(text, len(cleaner.headline)) == cleaner.headline:
+    if not cleaner.headline or cleaner.first_word(text) != cleaner.headline[0]:
+        return None
+    if cleaner.few_words(text, len(cleaner.headline)) == cleaner.headline:
         return "repeated-headline"
     return None
 
 
 def _is_caption(element: lxml.html.HtmlElement) -> bool:
-    if element.tag not in CAPTION_TAGS or any(child.tag in BLOCKS for child in element):
+    """Whether a block that holds no other block is a caption."""
+    if element.tag not in CAPTION_TAGS:
         return False
-    for level, node in enumerate((element, *element.iterancestors())):
-        if level > CAPTION_DEPTH:
+    node: lxml.html.HtmlElement | None = element
+    for _ in range(CAPTION_DEPTH + 1):  # the block and its nearest ancestors, not all of them
+        if node is None:
             break
         if node.tag == "figcaption" or CAPTION_CLASS.search(node.get("class") or ""):
             return True
+        node = node.getparent()
     return False
 
 
@@ -366,7 +424,7 @@ def _same_caption(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
 
 
 def _repeated_caption(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
-    if not cleaner.seen or not _is_caption(element):
+    if not cleaner.seen or element not in cleaner.captions:
         return None
     key = tuple(cleaner.words(text))
     # Sites print a caption twice, often once with the photo credit and once without it, so a
@@ -384,34 +442,43 @@ def _photo_credit(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) 
 def _link_dense_list(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
     if not text:
         return None
-    density = link_density(element, text)
     if element.tag in HEADINGS or element.tag == "p":
-        # "Related:", "Read more: <headline>": a lead-in line that is mostly a link, or a heading
-        # that only announces a list of links.
-        # "DON'T MISS" over a run of headlines: a longer block, but nearly all links.
-        limit = RELATED_BLOCK_MAX_CHARS if density >= LINK_DENSE else READ_MORE_MAX_CHARS
-        if len(text) <= limit and (_leads_to_links(element, text) or TAG_LEAD.match(text)):
-            if density >= LINK_DENSE / 2:
-                return "link-dense-list"
-            following = element.getnext()
-            if not _is_link_list(following):
-                return None
-            while following is not None and _is_link_list(following):
-                after = following.getnext()
-                cleaner.remove(following, "link-dense-list", normalized(following))
-                following = after
-            return "link-dense-list"
+        return _related_lead(cleaner, element, text)
+    if element.tag not in ("ul", "ol") or not _ends_article(cleaner, element):
         return None
-    if element.tag in ("ul", "ol") and density >= TRAILING_LIST_DENSITY and _ends_article(cleaner, element):
+    return "link-dense-list" if link_density(element, text) >= TRAILING_LIST_DENSITY else None
+
+
+def _related_lead(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
+    """A lead-in line that is mostly a link ("Related:", "Read more: <headline>"), or a heading that
+    only announces a list of links. "DON'T MISS" over a run of headlines: a longer block, but nearly
+    all links."""
+    if len(text) > RELATED_BLOCK_MAX_CHARS:
+        return None
+    if not (_leads_to_links(element, text) or TAG_LEAD.match(text)):
+        return None  # read before the links are measured: the lead-in settles most paragraphs
+    density = link_density(element, text)
+    if len(text) > (RELATED_BLOCK_MAX_CHARS if density >= LINK_DENSE else READ_MORE_MAX_CHARS):
+        return None
+    if density >= LINK_DENSE / 2:
         return "link-dense-list"
-    return None
+    following = element.getnext()
+    if not _is_link_list(following):
+        return None
+    while following is not None and _is_link_list(following):
+        after = following.getnext()
+        cleaner.remove(following, "link-dense-list", normalized(following))
+        following = after
+    return "link-dense-list"
 
 
 def _leads_to_links(element: lxml.html.HtmlElement, text: str) -> bool:
     if RELATED_LEAD.match(text):
         return True
     # "DON'T MISS<br><a>Plague warning</a>": the line break is the only space after the lead.
-    return element.find(".//br") is not None and RELATED_LEAD.match(_text_with_breaks(element)) is not None
+    # iterdescendants, not find(".//br"): find parses its path in Python on every call.
+    has_break = next(element.iterdescendants("br"), None) is not None
+    return has_break and RELATED_LEAD.match(_text_with_breaks(element)) is not None
 
 
 def _text_with_breaks(element: lxml.html.HtmlElement) -> str:
@@ -442,6 +509,9 @@ def _newsletter_prompt(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: 
         return None
     if NEWSLETTER_LEAD.match(text):
         return "newsletter-prompt"
+    folded = cleaner.folded(text)
+    if not any(part in folded for part in NEWSLETTER_CHANNEL_PARTS):
+        return None  # NEWSLETTER_CHANNEL cannot match
     if NEWSLETTER_ASK.search(text) and NEWSLETTER_CHANNEL.search(text) and NEWSLETTER_READER.search(text):
         return "newsletter-prompt"
     return None
@@ -461,10 +531,19 @@ def _tag_list(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> s
     if TAG_LIST.match(text) and len(text) <= READ_MORE_MAX_CHARS:
         return "tag-list"
     # Links the page itself marks as tags or categories (rel="tag", rel="category tag").
-    links = list(element.iter("a"))
-    if not text or not links or not all(TAG_REL.search(link.get("rel") or "") for link in links):
+    if not text or not _all_tag_links(element):
         return None
     return "tag-list" if link_density(element, text) >= LINK_DENSE else None
+
+
+def _all_tag_links(element: lxml.html.HtmlElement) -> bool:
+    """The block has links, and each one is marked as a tag; the first other link settles it."""
+    has_links = False
+    for link in element.iter("a"):
+        if not TAG_REL.search(link.get("rel") or ""):
+            return False
+        has_links = True
+    return has_links
 
 
 def _comments(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
@@ -561,6 +640,8 @@ def _links_to_story(href: str) -> bool:
 def _comment_policy(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str) -> str | None:
     if not text or len(text) > COMMENT_POLICY_MAX_CHARS:
         return None
+    if MODERATION_PART not in cleaner.folded(text):
+        return None  # MODERATION cannot match
     return "comments" if COMMENT_WORD.search(text) and MODERATION.search(text) else None
 
 
