@@ -208,19 +208,30 @@ def json_authors(page: Page, value: object) -> list[tuple[str, bool]]:
     return [(name, is_org) for name in names if name]
 
 
-def read_microdata(page: Page) -> None:
-    """Microdata properties of the first Article-typed item (or the page when there is none)."""
-    items = page.tree.xpath(
-        "//*[@itemscope][contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting')"
-        " or contains(@itemtype,'article')]"
-    )
-    root = next(iter(elements(items)), page.tree)
-    for element in elements(root.xpath("descendant-or-self::*[@itemprop]")):
+def read_microdata(page: Page, marked: list[lxml.html.HtmlElement]) -> None:
+    """Microdata properties of the first Article-typed item (or the page when there is none).
+
+    `marked` holds the page's elements that carry an itemscope or itemprop (others are ignored), in
+    document order: the page scan finds them together with its links, in one walk of the tree.
+    """
+    item = next((element for element in marked if is_article_item(element)), None)
+    # The item's own properties need a second search, but only inside the item, and only on the
+    # pages that have one.
+    properties = marked if item is None else elements(item.xpath("descendant-or-self::*[@itemprop]"))
+    for element in properties:
         for prop in (element.get("itemprop") or "").split():
             if prop in ("author", "creator"):
                 page.micro_authors.append(element)
             else:
                 page.micro.setdefault(prop, element)
+
+
+def is_article_item(element: lxml.html.HtmlElement) -> bool:
+    """An itemscope whose itemtype names an Article or a BlogPosting (any vocabulary, any prefix)."""
+    if element.get("itemscope") is None:
+        return False
+    itemtype = element.get("itemtype") or ""
+    return "Article" in itemtype or "BlogPosting" in itemtype or "article" in itemtype
 
 
 def micro_value(element: lxml.html.HtmlElement) -> str:

@@ -32,6 +32,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
 import lxml.html
+from lxml import etree
 
 from newsdown.converters.authors import (
     AuthorName,
@@ -125,6 +126,13 @@ def collect_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Met
     )
 
 
+# The elements the scan reads besides metas and scripts: links (rel), Microdata items (itemscope) and
+# properties (itemprop), found in one search.  Each search walks the whole tree, and libxml2 runs an
+# attribute step ("//@rel/..") much faster than an element test ("//*[@rel]"): this one XPath costs
+# less than half of the three it replaced ("//link[@rel] | //a[@rel]" and Microdata's two).
+MARKED_ELEMENTS = etree.XPath("//@rel/.. | //@itemscope/.. | //@itemprop/..")
+
+
 def scan_page(tree: lxml.html.HtmlElement, url: str | None) -> Page:
     page = Page(tree=tree, url=url)
     for meta in tree.iter("meta"):
@@ -136,11 +144,13 @@ def scan_page(tree: lxml.html.HtmlElement, url: str | None) -> Page:
             if key:
                 page.metas.setdefault(key, []).append(content)
     # xpath, not iter(): pages hold thousands of <a> and only a few carry a rel.
-    for link in elements(tree.xpath("//link[@rel] | //a[@rel]")):
-        for rel in (link.get("rel") or "").lower().split():
-            page.links.setdefault(rel, []).append(link)
+    marked = elements(MARKED_ELEMENTS(tree))
+    for element in marked:
+        if element.tag in ("link", "a"):
+            for rel in (element.get("rel") or "").lower().split():
+                page.links.setdefault(rel, []).append(element)
     read_json_ld(page)
-    read_microdata(page)
+    read_microdata(page, marked)
     return page
 
 

@@ -1,0 +1,186 @@
+"""The metadata stage's fast paths give the same answers as the code they replaced (property tests).
+
+Each reference below is the earlier, obvious version, kept as the specification: the page scan's
+three searches for links and Microdata, `find_credit` testing every paragraph, `is_elsewhere`
+testing every ancestor's class with the regex, and `credit_in` without its precheck.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdown.converters.authors import CREDIT_LINE, WIRE_AGENCIES, credit_in, org_key
+from newsdown.converters.byline import (
+    BEM_ELEMENT,
+    ELSEWHERE,
+    ELSEWHERE_TAGS,
+    article_scope,
+    find_credit,
+    is_elsewhere,
+)
+from newsdown.converters.extract import parse_html
+from newsdown.converters.metadata import scan_page
+from newsdown.converters.metapage import text_of
+from tests.helpers import SAMPLES
+
+PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
+
+Links = dict[str, list[lxml.html.HtmlElement]]
+Micro = dict[str, lxml.html.HtmlElement]
+
+
+def reference_links_and_microdata(
+    tree: lxml.html.HtmlElement,
+) -> tuple[Links, Micro, list[lxml.html.HtmlElement]]:
+    """The page scan's links and Microdata as first written: three searches of the tree."""
+    links: Links = {}
+    for link in tree.xpath("//link[@rel] | //a[@rel]"):
+        for rel in (link.get("rel") or "").lower().split():
+            links.setdefault(rel, []).append(link)
+    items = tree.xpath(
+        "//*[@itemscope][contains(@itemtype,'Article') or contains(@itemtype,'BlogPosting')"
+        " or contains(@itemtype,'article')]"
+    )
+    root = items[0] if items else tree
+    micro: Micro = {}
+    authors = []
+    for element in root.xpath("descendant-or-self::*[@itemprop]"):
+        for prop in (element.get("itemprop") or "").split():
+            if prop in ("author", "creator"):
+                authors.append(element)
+            else:
+                micro.setdefault(prop, element)
+    return links, micro, authors
+
+
+def reference_is_elsewhere(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
+    node: lxml.html.HtmlElement | None = element
+    while node is not None and node is not scope:
+        if node.tag in ELSEWHERE_TAGS:
+            return True
+        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if "__" in marker:
+            marker = BEM_ELEMENT.sub("", marker)
+        if marker.strip() and ELSEWHERE.search(marker):
+            return True
+        node = node.getparent()
+    return False
+
+
+def reference_credit_in(text: str) -> str | None:
+    match = CREDIT_LINE.search(text)
+    if match is None:
+        return None
+    return WIRE_AGENCIES.get((match.group(1) or match.group(2)).lower())
+
+
+def reference_find_credit(scope: lxml.html.HtmlElement) -> str | None:
+    paragraphs = [p for p in scope.iter("p", "small", "em") if not reference_is_elsewhere(p, scope)]
+    for paragraph in paragraphs[:4] + paragraphs[-3:]:
+        text = text_of(paragraph, 2000)
+        found = reference_credit_in(text) if text else None
+        if found:
+            return found
+    return None
+
+
+TAGS = ["div", "p", "small", "em", "span", "a", "link", "aside", "figure", "section", "article"]
+ATTRIBUTES = {
+    "class": ["related", "related__x", "story__related", "card", "vcard", "x", "", "Sidebar widget"],
+    "id": ["comments", "main", "", "promo-1"],
+    "rel": ["author", "canonical", "Author nofollow", "", "image_src"],
+    "itemscope": [""],
+    "itemtype": ["http://schema.org/NewsArticle", "https://schema.org/Person", "BlogPosting", "article", ""],
+    "itemprop": ["author", "name", "headline author", "creator", "datePublished", ""],
+}
+TEXTS = st.sampled_from(
+    ["", " ", "Plain words.", "LONDON (Reuters) - Talks resumed.", "Source: AFP", "(AP) photo", "a: b", "x"]
+)
+
+
+@st.composite
+def markup(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(TAGS))
+    attributes = ""
+    for name in draw(st.lists(st.sampled_from(sorted(ATTRIBUTES)), max_size=3, unique=True)):
+        attributes += f' {name}="{draw(st.sampled_from(ATTRIBUTES[name]))}"'
+    parts = [draw(TEXTS)]
+    if depth < 3:
+        for _ in range(draw(st.integers(0, 4))):
+            parts += [draw(markup(depth + 1)), draw(TEXTS)]
+    return f"<{tag}{attributes}>{''.join(parts)}</{tag}>"
+
+
+def _tree(fragments: list[str]) -> lxml.html.HtmlElement:
+    return parse_html(
+        f"<html><head><link rel=canonical href=/x></head><body>{''.join(fragments)}</body></html>"
+    )
+
+
+def assert_scan_matches_reference(tree: lxml.html.HtmlElement) -> None:
+    page = scan_page(tree, None)
+    assert (page.links, page.micro, page.micro_authors) == reference_links_and_microdata(tree)
+
+
+def assert_credit_matches_reference(tree: lxml.html.HtmlElement) -> None:
+    for scope in tree.iter("body", "article", "section", "div"):
+        assert find_credit(scope) == reference_find_credit(scope)
+        for element in scope.iter():
+            assert is_elsewhere(element, scope) == reference_is_elsewhere(element, scope)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(markup(), min_size=1, max_size=4))
+def test_one_search_finds_the_links_and_microdata_of_three(fragments: list[str]) -> None:
+    assert_scan_matches_reference(_tree(fragments))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(markup(), min_size=1, max_size=6))
+def test_lazy_find_credit_matches_testing_every_paragraph(fragments: list[str]) -> None:
+    assert_credit_matches_reference(_tree(fragments))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_fast_metadata_paths_match_their_references_on_the_samples(page: Path) -> None:
+    tree = parse_html(page.read_text(encoding="utf-8", errors="replace"))
+    assert_scan_matches_reference(tree)
+    headline = next(tree.iter("h1"), None)
+    scope = article_scope(tree, headline)
+    assert find_credit(scope) == reference_find_credit(scope)
+    for element in scope.iter("p", "time", "a", "span"):
+        assert is_elsewhere(element, scope) == reference_is_elsewhere(element, scope)
+        assert is_elsewhere(element, tree) == reference_is_elsewhere(element, tree)
+
+
+@given(st.text(alphabet="(): -APReutersSourceafp\u2014", max_size=30))
+def test_credit_precheck_keeps_every_match(text: str) -> None:
+    assert credit_in(text) == reference_credit_in(text)
+
+
+@given(st.text(max_size=20))
+def test_cached_org_key_is_the_plain_one(name: str) -> None:
+    key = re.sub(r"[\W_]+", "", name.lower())
+    assert org_key(name) == (key.removeprefix("the") if len(key) > 6 else key)
+
+
+@pytest.mark.parametrize("count", range(1, 11))
+def test_find_credit_reads_the_same_paragraphs_at_every_position(count: int) -> None:
+    """The credit line in each position in turn, with a related box (skipped) before it or after it."""
+    for credit_at in range(count):
+        for box_at in (None, *range(count)):
+            paragraphs = [
+                "<p>LONDON (Reuters) - Talks resumed.</p>" if index == credit_at else "<p>Plain words.</p>"
+                for index in range(count)
+            ]
+            if box_at is not None:
+                paragraphs.insert(box_at, "<div class=related><p>Source: AFP</p></div>")
+            tree = _tree(paragraphs)
+            body = next(tree.iter("body"))
+            assert find_credit(body) == reference_find_credit(body)
