@@ -8,6 +8,7 @@ look like a person's name.  Wire agencies found on the way are reported separate
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -174,6 +175,8 @@ def wire_agency(text: str) -> str | None:
 
 def credit_in(text: str) -> str | None:
     """The agency a dateline or credit line names ("WASHINGTON (AP) -", "Source: Reuters")."""
+    if "(" not in text and ":" not in text:
+        return None  # both forms need one; most paragraphs have neither, and the search is slow
     match = CREDIT_LINE.search(text)
     if match is None:
         return None
@@ -282,9 +285,15 @@ def same_organisation(name: str, others: list[str]) -> bool:
     return False
 
 
+NOT_LETTERS_OR_DIGITS = re.compile(r"[\W_]+")
+
+
+# Cached: every title candidate and author is compared with each of the site's names, whose keys
+# would otherwise be recomputed for every comparison.
+@functools.lru_cache(maxsize=1024)
 def org_key(name: str) -> str:
     """A comparison key for organisation names: lowercase letters and digits, no leading "the"."""
-    key = re.sub(r"[\W_]+", "", name.lower())
+    key = NOT_LETTERS_OR_DIGITS.sub("", name.lower())
     return key.removeprefix("the") if len(key) > 6 else key
 
 

@@ -8,8 +8,9 @@ whose bylines and dates belong to other stories.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import lxml.html
 from lxml import etree
@@ -87,10 +88,12 @@ def by_lines(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Descendants whose first text node reads "By ..." (or one of BY_WORDS), in document order."""
     found = []
     for element in scope.iterdescendants(etree.Element):
-        if element.tag in ("script", "style"):
-            continue
-        text = _first_text(element).lstrip(" \t\r\n")
-        if not text or text[0] not in BY_INITIALS:
+        # Most elements fail on their first character: test it before anything else.
+        text = element.text
+        if text is None:
+            text = _first_tail(element)
+        text = text.lstrip(" \t\r\n")
+        if not text or text[0] not in BY_INITIALS or element.tag in ("script", "style"):
             continue
         opening = XML_SPACE.sub(" ", text[:40]).rstrip(" ")
         if any(opening == word or opening.startswith(word + " ") for word in BY_WORDS):
@@ -108,11 +111,9 @@ def date_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return found
 
 
-def _first_text(element: lxml.html.HtmlElement) -> str:
-    """The element's first text node: its text, else the tail of the first child that has one."""
-    text: str | None = element.text
-    if text is not None:
-        return text
+def _first_tail(element: lxml.html.HtmlElement) -> str:
+    """The first text node of an element without text of its own: the tail of its first child that
+    has one."""
     tails = (child.tail for child in element if child.tail is not None)
     return str(next(tails, ""))
 
@@ -145,13 +146,21 @@ def is_elsewhere(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -
     while node is not None and node is not scope:
         if node.tag in ELSEWHERE_TAGS:
             return True
-        marker = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if "__" in marker:
-            marker = BEM_ELEMENT.sub("", marker)
-        if marker.strip() and ELSEWHERE.search(marker):
+        css, ident = node.get("class"), node.get("id")
+        if (css or ident) and names_elsewhere(css or "", ident or ""):
             return True
         node = node.getparent()
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def names_elsewhere(css: str, ident: str) -> bool:
+    """Whether a class and id name a box of other stories.  Cached: the ancestors tested for one
+    element are tested again for its neighbours, and a page repeats its class names."""
+    marker = f"{css} {ident}"
+    if "__" in marker:
+        marker = BEM_ELEMENT.sub("", marker)
+    return bool(marker.strip() and ELSEWHERE.search(marker))
 
 
 def byline_texts(found: list[lxml.html.HtmlElement], scope: lxml.html.HtmlElement) -> list[str]:
@@ -195,15 +204,37 @@ def outer_container(
     return outer
 
 
+# A dateline or credit line sits in one of the article's first or last few paragraphs.
+CREDIT_HEAD = 4
+CREDIT_TAIL = 3
+
+
 def find_credit(scope: lxml.html.HtmlElement) -> str | None:
     """A wire agency named in a dateline or credit line of the article's first or last paragraphs."""
-    paragraphs = [p for p in scope.iter("p", "small", "em") if not is_elsewhere(p, scope)]
-    for paragraph in paragraphs[:4] + paragraphs[-3:]:
+    paragraphs = list(scope.iter("p", "small", "em"))
+    # Paragraphs in related boxes do not count; testing only as many from each end as are read
+    # (not every paragraph of a long article) was most of this function's time.
+    head = outside_boxes(paragraphs, scope, CREDIT_HEAD)
+    tail = outside_boxes(reversed(paragraphs), scope, CREDIT_TAIL)[::-1]
+    for paragraph in head + tail:
         text = text_of(paragraph, 2000)
         found = credit_in(text) if text else None
         if found:
             return found
     return None
+
+
+def outside_boxes(
+    elements: Iterable[lxml.html.HtmlElement], scope: lxml.html.HtmlElement, count: int
+) -> list[lxml.html.HtmlElement]:
+    """The first `count` of `elements` that are not elsewhere (see is_elsewhere), in their order."""
+    kept: list[lxml.html.HtmlElement] = []
+    for element in elements:
+        if len(kept) == count:
+            break
+        if not is_elsewhere(element, scope):
+            kept.append(element)
+    return kept
 
 
 def time_in_scope(scope: lxml.html.HtmlElement, today: dt.date, *, modified: bool) -> DateValue | None:
