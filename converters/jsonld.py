@@ -86,14 +86,21 @@ def read_json_ld(page: Page) -> None:
 
 def parse_json(text: str) -> object | None:
     """json.loads with the repairs real pages need; None when it still fails."""
-    candidates = (text, JSON_WRAPPERS.sub("", text))
-    for candidate in candidates:
-        try:
-            parsed: object = json.loads(candidate, strict=False)
-        except (ValueError, RecursionError):
-            continue
+    try:
+        parsed: object = json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        pass
+    else:
         return parsed
-    repaired = TRAILING_COMMA.sub(r"\1", candidates[1]).strip()
+    # Only a block that fails is unwrapped: the search for wrappers costs more than parsing.
+    unwrapped = JSON_WRAPPERS.sub("", text)
+    try:
+        parsed = json.loads(unwrapped, strict=False)
+    except (ValueError, RecursionError):
+        pass
+    else:
+        return parsed
+    repaired = TRAILING_COMMA.sub(r"\1", unwrapped).strip()
     # Several objects back to back ("{...}{...}") or a trailing stray brace.
     decoder = json.JSONDecoder(strict=False)
     found: list[object] = []

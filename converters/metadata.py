@@ -128,9 +128,12 @@ def collect_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Met
 
 # The elements the scan reads besides metas and scripts: links (rel), Microdata items (itemscope) and
 # properties (itemprop), found in one search.  Each search walks the whole tree, and libxml2 runs an
-# attribute step ("//@rel/..") much faster than an element test ("//*[@rel]"): this one XPath costs
-# less than half of the three it replaced ("//link[@rel] | //a[@rel]" and Microdata's two).
-MARKED_ELEMENTS = etree.XPath("//@rel/.. | //@itemscope/.. | //@itemprop/..")
+# attribute step ("/descendant::*/@rel/..") much faster than an element test ("//*[@rel]"): this
+# one XPath costs less than half of the three it replaced ("//link[@rel] | //a[@rel]" and
+# Microdata's two).  "/descendant::*" rather than "//": the same elements, without visiting text.
+MARKED_ELEMENTS = etree.XPath(
+    "/descendant::*/@rel/.. | /descendant::*/@itemscope/.. | /descendant::*/@itemprop/.."
+)
 
 
 def scan_page(tree: lxml.html.HtmlElement, url: str | None) -> Page:

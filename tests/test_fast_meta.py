@@ -2,11 +2,13 @@
 
 Each reference below is the earlier, obvious version, kept as the specification: the page scan's
 three searches for links and Microdata, `find_credit` testing every paragraph, `is_elsewhere`
-testing every ancestor's class with the regex, and `credit_in` without its precheck.
+testing every ancestor's class with the regex, `credit_in` without its precheck, and `parse_json`
+unwrapping every block before parsing it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from newsdown.converters.byline import (
     is_elsewhere,
 )
 from newsdown.converters.extract import parse_html
+from newsdown.converters.jsonld import JSON_WRAPPERS, TRAILING_COMMA, parse_json
 from newsdown.converters.metadata import scan_page
 from newsdown.converters.metapage import text_of
 from tests.helpers import SAMPLES
@@ -184,3 +187,54 @@ def test_find_credit_reads_the_same_paragraphs_at_every_position(count: int) -> 
             tree = _tree(paragraphs)
             body = next(tree.iter("body"))
             assert find_credit(body) == reference_find_credit(body)
+
+
+def reference_parse_json(text: str) -> object | None:
+    candidates = (text, JSON_WRAPPERS.sub("", text))
+    for candidate in candidates:
+        try:
+            parsed: object = json.loads(candidate, strict=False)
+        except (ValueError, RecursionError):
+            continue
+        return parsed
+    repaired = TRAILING_COMMA.sub(r"\1", candidates[1]).strip()
+    decoder = json.JSONDecoder(strict=False)
+    found: list[object] = []
+    position = 0
+    while position < len(repaired):
+        try:
+            value, end = decoder.raw_decode(repaired, position)
+        except (ValueError, RecursionError):
+            break
+        found.append(value)
+        position = end
+        while position < len(repaired) and repaired[position] in " \t\r\n,;":
+            position += 1
+    return found or None
+
+
+JSON_PIECES = st.sampled_from(
+    [
+        '{"a": 1}',
+        "[1, 2,]",
+        "null",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "// ",
+        ";",
+        ",",
+        " ",
+        "\n",
+        "{",
+        "}",
+        '"x"',
+    ]
+)
+
+
+@given(st.lists(JSON_PIECES, max_size=8))
+def test_parse_json_unwrapping_only_failures_matches_unwrapping_first(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert parse_json(text) == reference_parse_json(text)
