@@ -114,8 +114,11 @@ def date_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 def _first_tail(element: lxml.html.HtmlElement) -> str:
     """The first text node of an element without text of its own: the tail of its first child that
     has one."""
-    tails = (child.tail for child in element if child.tail is not None)
-    return str(next(tails, ""))
+    for child in element:
+        tail: str | None = child.tail
+        if tail is not None:
+            return tail
+    return ""
 
 
 def article_scope(

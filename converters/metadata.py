@@ -146,7 +146,8 @@ def scan_page(tree: lxml.html.HtmlElement, url: str | None) -> Page:
             key = (meta.get(attribute) or "").strip().lower()
             if key:
                 page.metas.setdefault(key, []).append(content)
-    # xpath, not iter(): pages hold thousands of <a> and only a few carry a rel.
+    # xpath, not iter(): pages hold thousands of <a> and only a few carry a rel.  (The tree is the
+    # document's root element: "/descendant::*" searches no more than the tree itself.)
     marked = elements(MARKED_ELEMENTS(tree))
     for element in marked:
         if element.tag in ("link", "a"):
