@@ -12,6 +12,7 @@ from itertools import islice
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 
 from newsdown.converters.model import Removal
 
@@ -359,7 +360,7 @@ class _Cleaner:
     def remove_following(self, element: lxml.html.HtmlElement, rule: str) -> None:
         """Remove the blocks after `element` in its parent: the rest of a coda it opens."""
         for following in list(element.itersiblings()):
-            text = normalized(following)
+            text = normalized(following) if isinstance(following.tag, str) else ""  # not a comment
             if text:
                 self.removed.append(Removal(rule=rule, text=text))
             self.drop(following)
@@ -595,7 +596,7 @@ def _about_company(cleaner: _Cleaner, element: lxml.html.HtmlElement, text: str)
     if not text or element not in cleaner.latter_half:
         return None
     if ABOUT_HEADING.match(text) and _is_heading(element, text):
-        coda = len(text) + sum(len(normalized(el)) for el in element.itersiblings())
+        coda = len(text) + sum(len(normalized(el)) for el in element.itersiblings(etree.Element))
         if coda <= ABOUT_MAX_SHARE * cleaner.length:
             cleaner.remove_following(element, "about-company")
             return "about-company"

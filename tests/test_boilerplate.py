@@ -266,3 +266,13 @@ def test_extract_never_raises_unexpectedly_nor_adds_text(fragment: str, prose: s
     except NoArticleError:
         return
     assert word_count(parse_html(extracted.html or "<p></p>").text_content()) <= given_words
+
+
+def test_a_comment_after_an_about_heading_is_dropped_with_the_coda() -> None:
+    """The library can be handed a tree with comments (the pipeline prunes them first)."""
+    story = "<p>The council approved the harbour budget on Tuesday after a long debate.</p>" * 6
+    coda = "<h3>About Ascom</h3><!-- press kit --><p>Ascom makes radios.</p>"
+    html, removed = clean(f"{story}{coda}")
+    assert "Ascom" not in html
+    assert ("about-company", "About Ascom") in removed
+    assert ("about-company", "Ascom makes radios.") in removed

@@ -229,7 +229,7 @@ class ReferenceCleaner(_Cleaner):
 
     def remove_following(self, element: Element, rule: str) -> None:
         for following in list(element.itersiblings()):
-            text = normalized(following)
+            text = normalized(following) if isinstance(following.tag, str) else ""
             if text:
                 self.removed.append(Removal(rule=rule, text=text))
             following.drop_tree()
@@ -253,12 +253,8 @@ def outcome(
     article: Element,
     headline: str | None,
 ) -> tuple[str, tuple[Removal, ...]] | str:
-    """The cleaned HTML and the removals; or the error, the same for both (text_content() fails on a
-    comment that follows an "About ..." heading: extraction removes comments before this stage)."""
-    try:
-        cleaned, removed = clean(copy.deepcopy(article), headline)
-    except ValueError as error:
-        return repr(error)
+    """The cleaned HTML and the removals."""
+    cleaned, removed = clean(copy.deepcopy(article), headline)
     return lxml.html.tostring(cleaned, encoding="unicode"), removed
 
 
