@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import lxml.html
 import pytest
@@ -65,7 +65,7 @@ from newsdown.converters.model import Removal
 from tests.helpers import SAMPLES
 
 PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
-Element = lxml.html.HtmlElement
+Element: TypeAlias = lxml.html.HtmlElement
 Rule = Callable[[_Cleaner, Element, str], str | None]
 
 
