@@ -27,7 +27,6 @@ from readability.readability import REGEXES, fragment_fromstring
 
 from newsdown.converters.caseless import Caseless
 from newsdown.converters.extract import HTML_PARSER
-from newsdown.converters.metapage import elements
 
 # What readability's divToPElementsRe ("<(blockquote|dl|div|img|ol|p|pre|table|ul)") finds in
 # serialised markup: a descendant tag whose name starts with one of these.
@@ -35,7 +34,6 @@ BLOCK_TAG_PREFIXES = ("blockquote", "dl", "div", "img", "ol", "p", "pre", "table
 INLINE_TAGS = frozenset(
     ["a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"]
 )
-CLASSED = etree.XPath(".//*[@class or @id]")
 UNLIKELY = Caseless(REGEXES["unlikelyCandidatesRe"])
 MAYBE_CANDIDATE = Caseless(REGEXES["okMaybeItsACandidateRe"])
 POSITIVE = Caseless(REGEXES["positiveRe"])
@@ -145,8 +143,13 @@ class Readability(Document):  # type: ignore[misc]
     def remove_unlikely_candidates(self) -> None:
         # A page repeats its class names: each distinct "class id" string is judged once.
         unlikely: dict[str, bool] = {}
-        for elem in elements(CLASSED(self.html)):
-            features = "{} {}".format(elem.get("class", ""), elem.get("id", ""))
+        # A Python pass over the elements (a snapshot: elements are dropped on the way) is about
+        # twice as fast as an XPath predicate picking those with a class or an id.
+        for elem in list(self.html.iterdescendants(etree.Element)):
+            css, ident = elem.get("class"), elem.get("id")
+            if css is None and ident is None:
+                continue
+            features = f"{css or ''} {ident or ''}"
             verdict = unlikely.get(features)
             if verdict is None:
                 verdict = unlikely[features] = _unlikely(features)
