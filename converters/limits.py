@@ -149,10 +149,16 @@ def bound_tree(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement:
 # XPath counts and searches in C; a Python walk creates a proxy object for every element and costs
 # several times more on a page of ordinary size.
 COUNT_NODES = etree.XPath("count(//*|//comment()|//processing-instruction())")
+# Every node, text too: more than COUNT_NODES counts, in half the time (no union for libxml2 to sort).
+COUNT_ALL_NODES = etree.XPath("count(//node())")
 
 
 def _check_size(tree: lxml.html.HtmlElement) -> None:
-    count = int(cast(float, COUNT_NODES(tree)))  # XPath count() is a number
+    # XPath count() is a number. The upper bound clears every page of ordinary size in one quick pass;
+    # only a page it does not clear is counted exactly.
+    if cast(float, COUNT_ALL_NODES(tree)) <= MAX_ELEMENTS:
+        return
+    count = int(cast(float, COUNT_NODES(tree)))
     if count > MAX_ELEMENTS:
         raise InputError(f"the page has too many elements ({count:,}; the limit is {MAX_ELEMENTS:,})")
 

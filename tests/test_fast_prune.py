@@ -2,8 +2,8 @@
 
 prune_page remembers its verdicts on names, searches the boilerplate words with a regex grouped by
 first letter, and its article guard walks an element once and measures the page's prose only when it
-must. The original code is kept here as the specification, and checked against the new on random
-pages and on every fixture page.
+must; bound_tree clears a page's size with a cheaper count first. The original code is kept here as
+the specification, and checked against the new on random pages and on every fixture page.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 import lxml.html
 import pytest
@@ -18,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from newsdown.converters import prune
+from newsdown.converters import limits, prune
 from newsdown.converters.caseless import Caseless
+from newsdown.converters.errors import InputError
 from newsdown.converters.extract import parse_html
 from newsdown.converters.model import Removal
 from tests.helpers import SAMPLES
@@ -229,3 +231,18 @@ def test_names_rule_gives_the_originals_verdict_fresh_or_remembered(
 def test_boilerplate_words_start_with_a_plain_letter() -> None:
     # The grouping of BOILERPLATE_WORDS by first letter relies on it.
     assert all(word[0].isalpha() for word in prune.BOILERPLATE_WORDS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(page_markup(), min_size=1, max_size=3), st.integers(-2, 2))
+def test_size_check_refuses_exactly_what_the_exact_count_refuses(fragments: list[str], margin: int) -> None:
+    tree = parse_html(f"<html><body><!-- a note -->{''.join(fragments)}</body></html>")
+    exact = int(cast(float, limits.COUNT_NODES(tree)))
+    assert cast(float, limits.COUNT_ALL_NODES(tree)) >= exact  # the bound holds
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "MAX_ELEMENTS", exact + margin)  # the page at, under or over the limit
+        if margin < 0:
+            with pytest.raises(InputError, match=f"too many elements \\({exact:,};"):
+                limits._check_size(tree)
+        else:
+            limits._check_size(tree)
