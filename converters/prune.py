@@ -100,8 +100,6 @@ ARTICLE_SHARE = 0.4
 ARTICLE_MIN_CHARS = 200
 PROTECTED_TAGS = frozenset({"html", "body", "article", "main"})
 
-WORD = re.compile(r"\w", re.U)
-
 
 def normalized_text(element: lxml.html.HtmlElement) -> str:
     return " ".join(element.text_content().split())  # split(): the whitespace \s means, in C
