@@ -362,9 +362,13 @@ class Inflater:
         self.size = 0
         self._inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)  # gzip or zlib header, detected
         self._started = False  # some input has been accepted: too late to try raw deflate
+        # After a gzip member: the first bytes of what follows, too few to tell another member's
+        # magic number from trailing junk; they wait for the next chunk.
+        self._pending = b""
 
     def feed(self, data: bytes) -> bytes:
         out: list[bytes] = []
+        data, self._pending = self._pending + data, b""
         try:
             while data:
                 data = self._inflate(data, out)
@@ -380,6 +384,9 @@ class Inflater:
     def _inflate(self, data: bytes, out: list[bytes]) -> bytes:
         """Decompress some of `data` into `out`; return what is left to decompress."""
         if self._inflater.eof:
+            if len(data) < len(GZIP_MAGIC) and GZIP_MAGIC.startswith(data):
+                self._pending = data
+                return b""
             if not data.startswith(GZIP_MAGIC):
                 return b""  # bytes after the end of the stream: ignored, as browsers do
             self._inflater = zlib.decompressobj(32 + zlib.MAX_WBITS)  # another gzip member
