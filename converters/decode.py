@@ -60,7 +60,8 @@ def decode(source: Source, input_format: InputFormat = "auto") -> Document:
     if not data.strip():
         raise NoArticleError(EMPTY)
     _reject_binary_signature(data)
-    text, encoding = _decode_bytes(data, source.charset)
+    text, encoding, strict_utf8 = _decode_bytes(data, source.charset)
+    decoded = text
     text = _without_nul(text, data, encoding)
     if not text.strip():  # UTF-16 whitespace, or nothing but NUL bytes
         raise NoArticleError(EMPTY)
@@ -69,7 +70,9 @@ def decode(source: Source, input_format: InputFormat = "auto") -> Document:
     kind = sniff_kind(text, source.media_type) if input_format == "auto" else input_format
     if kind == "html":
         text = _without_xml_controls(text, data, encoding)
-    return Document(source=source, text=text, encoding=encoding, kind=kind)
+    # The same object: nothing was removed, so the bytes are still exactly the text.
+    utf8 = data if kind == "html" and strict_utf8 and text is decoded else None
+    return Document(source=source, text=text, encoding=encoding, kind=kind, utf8=utf8)
 
 
 def _without_xml_controls(text: str, data: bytes, encoding: str) -> str:
@@ -118,10 +121,11 @@ def _reject_binary_signature(data: bytes) -> None:
             raise InputError(f"the input is {what}, not a web page")
 
 
-def _decode_bytes(data: bytes, http_charset: str | None) -> tuple[str, str]:
+def _decode_bytes(data: bytes, http_charset: str | None) -> tuple[str, str, bool]:
+    """The text, its encoding, and whether the text is the bytes read as strict UTF-8."""
     for bom, codec in BOMS:
         if data.startswith(bom):
-            return data.decode(codec, errors="replace"), codec.removesuffix("-sig")
+            return data.decode(codec, errors="replace"), codec.removesuffix("-sig"), False
     utf8 = _try_decode(data, "utf-8")
     for declared in (http_charset, _meta_charset(data)):
         decoded = utf8 if utf8 is not None and _is_utf8(declared) else _try_decode(data, declared)
@@ -130,14 +134,14 @@ def _decode_bytes(data: bytes, http_charset: str | None) -> tuple[str, str]:
             # UTF-8: the declaration is a stale template or a server default (real legacy text is
             # practically never valid UTF-8).
             if utf8 is not None and not data.isascii() and decoded[1] not in UTF8_NAMES:
-                return utf8
-            return decoded
+                return (*utf8, True)
+            return (*decoded, decoded[1] == "utf-8")
     if utf8 is not None:
-        return utf8
+        return (*utf8, True)
     mixed = _decode_mixed(data)
     if mixed is not None:
-        return mixed
-    return _detect(data)
+        return (*mixed, False)
+    return (*_detect(data), False)
 
 
 def _decode_mixed(data: bytes) -> tuple[str, str] | None:

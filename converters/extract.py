@@ -24,14 +24,14 @@ from newsdown.converters.teasers import recover_from_teasers
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
-def _html_parser() -> etree.HTMLParser:
+def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
     """lxml.html's parser without its per-element Python class lookup.
 
     lxml.html picks form classes (FormElement, InputElement, ...) through a lookup written in Python,
     called each time an element is touched from Python; nothing here uses those classes, and the
     C-level default lookup makes every stage's tree walks faster (about a tenth of the conversion time).
     """
-    parser = etree.HTMLParser()
+    parser = etree.HTMLParser(encoding=encoding)
     lookup = etree.ElementDefaultClassLookup(
         element=lxml.html.HtmlElement,
         comment=lxml.html.HtmlComment,
@@ -43,14 +43,18 @@ def _html_parser() -> etree.HTMLParser:
 
 
 HTML_PARSER = _html_parser()
+UTF8_PARSER = _html_parser("utf-8")
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
+def parse_html(text: str, utf8: bytes | None = None) -> lxml.html.HtmlElement:
     """Parse a whole page (decoded by decode(), which removed the control characters XML forbids); the
-    tree is shared by the metadata and extraction stages."""
-    text = XML_DECLARATION.sub("", text, count=1)
+    tree is shared by the metadata and extraction stages. `utf8`, the page's bytes when they are
+    exactly `text` in UTF-8, is parsed instead, about a tenth faster."""
     try:
-        return lxml.html.document_fromstring(text, parser=HTML_PARSER)
+        if utf8 is not None:
+            # The encoding is given: a <meta charset> or XML declaration in the page cannot override it.
+            return lxml.html.document_fromstring(utf8, parser=UTF8_PARSER)
+        return lxml.html.document_fromstring(XML_DECLARATION.sub("", text, count=1), parser=HTML_PARSER)
     except etree.ParserError:  # lxml's "Document is empty": nothing but comments or whitespace
         raise NoArticleError("no article found (the page has no content)") from None
     except ValueError as error:

@@ -43,6 +43,9 @@ class Document:
     text: str
     encoding: str
     kind: Literal["html", "text"]
+    # The input bytes, for HTML that is exactly them read as UTF-8: lxml parses UTF-8 bytes faster
+    # than a str, which it must convert from Python's internal form.
+    utf8: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

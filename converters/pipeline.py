@@ -60,7 +60,7 @@ def convert_html_document(document: Document, options: Options) -> Article:
     from newsdown.converters.markdown import article_to_markdown, shift_headings
     from newsdown.converters.metadata import read_metadata
 
-    tree = parse_html(document.text)
+    tree = parse_html(document.text, document.utf8)
     tree = bound_tree(tree, document.text)
     metadata = read_metadata(tree, document.source.url)
     # A saved page has no URL of its own, but its declared canonical URL resolves its links.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from newsdown.converters.decode import decode, sniff_kind
@@ -129,3 +131,26 @@ def test_html_is_told_from_text_that_only_mentions_tags(text: str, kind: str) ->
 def test_comment_only_html_has_no_article() -> None:
     with pytest.raises(NoArticleError, match="no content"):
         convert_html("<!-- nothing here -->")
+
+
+@pytest.mark.parametrize(
+    ("data", "exact"),
+    [
+        (f"<p>{FRENCH}</p>".encode(), True),
+        (f'<meta charset="iso-8859-1"><p>{FRENCH}</p>'.encode(), True),  # valid UTF-8 wins
+        (codecs.BOM_UTF8 + f"<p>{FRENCH}</p>".encode(), False),
+        (f"<p>{FRENCH}</p>".encode("cp1252"), False),
+        (f"<p>{FRENCH}</p>".encode() + b"<p>na\xefve</p>", False),  # stray windows-1252 byte
+        (b"<p>one\x00two</p><p>three</p>", False),  # NUL removed
+        (b"<p>bell\x07</p><p>three</p>", False),  # control character removed
+    ],
+)
+def test_html_keeps_its_bytes_only_when_they_are_exactly_the_text(data: bytes, exact: bool) -> None:
+    document = decode(Source(origin="x", data=data))
+    assert (document.utf8 is not None) == exact
+    if document.utf8 is not None:
+        assert document.utf8.decode("utf-8") == document.text
+
+
+def test_plain_text_does_not_keep_its_bytes() -> None:
+    assert decode(Source(origin="x", data=f"{FRENCH}\n\nSecond paragraph.".encode())).utf8 is None

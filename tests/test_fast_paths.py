@@ -21,6 +21,7 @@ from readability.readability import Unparseable, clean
 
 from newsdown.converters.byline import by_lines, byline_elements, date_elements
 from newsdown.converters.caseless import Caseless
+from newsdown.converters.decode import decode
 from newsdown.converters.extract import parse_html
 from newsdown.converters.markdown import (
     ENTITY_LIKE,
@@ -32,6 +33,7 @@ from newsdown.converters.markdown import (
     _NewsMarkdown,
     to_soup,
 )
+from newsdown.converters.model import Source
 from newsdown.converters.readable import Readability, cleaned_length
 from tests.helpers import SAMPLES
 
@@ -274,3 +276,18 @@ def reference_escape(converter: _NewsMarkdown, text: str, parent_tags: set[str])
 def test_escape_with_guards_matches_the_reference(text: str, parent_tags: set[str]) -> None:
     converter = _NewsMarkdown(base_url=None, images=True, links=True)
     assert converter.escape(text, parent_tags) == reference_escape(converter, text, parent_tags)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_parsing_the_utf8_bytes_gives_the_tree_parsing_the_text_gives(page: Path) -> None:
+    document = decode(Source(origin=page.name, data=page.read_bytes()))
+    utf8 = document.text.encode("utf-8")  # as if the page had come as UTF-8, whatever it came as
+    from_text = lxml.html.tostring(parse_html(document.text))
+    assert lxml.html.tostring(parse_html(document.text, utf8)) == from_text
+    # A declaration of another charset in the bytes changes nothing: the parser is told UTF-8.
+    declared = b'<?xml version="1.0" encoding="iso-8859-1"?><meta charset="windows-1252">' + utf8
+    body = parse_html("", declared).find("body")
+    assert body is not None
+    original = parse_html(document.text).find("body")
+    assert original is not None
+    assert body.text_content().split() == original.text_content().split()
