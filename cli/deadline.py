@@ -16,6 +16,8 @@ from types import FrameType
 
 from newsdown.converters.errors import InputError
 
+REPEAT_SECONDS = 0.05  # how soon a lost alarm is raised again
+
 
 class DocumentTimeoutError(InputError):
     """The document took longer than --doc-timeout to convert."""
@@ -36,16 +38,23 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    running = True
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise _Expired
+        if running:
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The alarm repeats: an exception raised where Python can only print it (a garbage-collector
+    # callback, a __del__) is lost, and the next alarm raises it again.
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
         yield
     except _Expired:
+        running = False
         raise DocumentTimeoutError(f"took longer than {seconds:g} s to convert (--doc-timeout)") from None
     finally:
+        running = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
