@@ -5,6 +5,7 @@ Pure: it never prints and never exits; failures are NewsdownError subclasses.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -111,9 +112,13 @@ def build_article(
 def is_error_page(title: str | None, body: str) -> bool:
     """A "page not found" page saved or served with status 200: its title says so, and there is
     next to nothing else on it (an article about a "not found" subject has a body)."""
-    if not title or len(WORD.findall(body)) >= ERROR_PAGE_MAX_WORDS:
+    if not title:
         return False
-    return any(ERROR_TITLE_PART.fullmatch(part.strip(" .!")) for part in TITLE_SEPARATOR.split(title))
+    if not any(ERROR_TITLE_PART.fullmatch(part.strip(" .!")) for part in TITLE_SEPARATOR.split(title)):
+        return False
+    # Counted only as far as the limit, and only for such a title: most bodies are long.
+    words = itertools.islice(WORD.finditer(body), ERROR_PAGE_MAX_WORDS)
+    return sum(1 for _ in words) < ERROR_PAGE_MAX_WORDS
 
 
 def drop_title_heading(body: str, title: str | None) -> str:

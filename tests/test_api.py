@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 
 from newsdown.converters import Article, NewsdownError, NoArticleError, convert_html
+from newsdown.converters.pipeline import is_error_page
 from tests.helpers import SAMPLES
 
 PAGE = SAMPLES / "ridgeline-transit-strike.html"
@@ -134,3 +135,10 @@ def test_decomposed_accents_come_out_composed_everywhere() -> None:
     removed = [removal.text for removal in article.removed]
     assert "Accueil R\u00e9gion Sports" in removed
     assert all(unicodedata.is_normalized("NFC", text) for text in removed)
+
+
+@pytest.mark.parametrize(("words", "error_page"), [(79, True), (80, False), (400, False)])
+def test_a_not_found_title_makes_an_error_page_only_under_eighty_words(words: int, error_page: bool) -> None:
+    body = " ".join(["word"] * words) + "\n"
+    assert is_error_page("Page not found | Daily Harbour", body) is error_page
+    assert is_error_page("Harbour wall repaired", body) is False
