@@ -47,6 +47,12 @@ class Messages:
         if self.verbosity >= 1:
             self._line(f"newsdown: {printable(text)}")
 
+    def debug(self, text: str) -> None:
+        """Several lines (a traceback, with -vv), each made printable."""
+        if self.verbosity >= 2:
+            for line in text.rstrip("\n").split("\n"):
+                self._line(printable(line))
+
     def explain(self, origin: str, rule: str, text: str) -> None:
         snippet = printable(" ".join(text.split()))
         if len(snippet) > 100:

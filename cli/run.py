@@ -277,8 +277,8 @@ def finish(
         if isinstance(result, _Preskip):
             result = redo(spec)  # its name was taken by another input of this run: convert after all
         if not result.ok or result.text is None:
-            if result.details and settings.verbosity >= 2:
-                streams.stderr.write(result.details)
+            if result.details:
+                messages.debug(result.details)  # above the progress line, like the other messages
             return failed(spec, result.code, result.message, settings, streams)
         if settings.explain:
             for rule, text in result.removed:

@@ -324,3 +324,21 @@ def test_only_a_workers_own_thread_closes_its_pipe(tmp_path: Path, monkeypatch: 
     asyncio.run(convert_then_close())
     assert closers
     assert all(name.startswith("newsdown-pool-") for name in closers), closers
+
+
+@pytest.mark.parametrize("verbosity", [0, 2])
+def test_an_internal_error_prints_its_traceback_only_with_debug(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, verbosity: int
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(pool, "convert_article", broken)
+    settings = Settings(output_dir=tmp_path / "out", jobs=1, verbosity=verbosity)
+    code, _, stderr = in_process([str(PAGE), str(OTHER)], settings)
+    assert code == ExitCode.PARTIAL
+    assert "internal error (RuntimeError: a bug)" in stderr
+    assert ("Traceback (most recent call last):" in stderr) is (verbosity == 2)
+    assert all(
+        line.startswith(("newsdown: ", "Traceback", " ", "RuntimeError")) for line in stderr.splitlines()
+    )
