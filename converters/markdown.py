@@ -8,6 +8,7 @@ tables with a header row, absolute links, no `javascript:` or empty links, image
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -15,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from bs4.builder import TreeBuilder, builder_registry
-from bs4.element import Comment, NavigableString, PageElement, ProcessingInstruction, Tag
+from bs4.element import Comment, Doctype, NavigableString, PageElement, ProcessingInstruction, Tag
 from lxml import etree
 from markdownify import MarkdownConverter
 
@@ -49,21 +50,17 @@ CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]
 BLOCK_START = re.compile(r"#{1,6}(?:[ \t]|$)|>|[-+*](?:[ \t]|$)|[-=]+[ \t]*$|`{3}|~{3}|\[[^\]]*\]:")
 ORDERED_START = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
 
-
-class _Tag(Tag):
-    """bs4's Tag with a direct walk for `find_parent("name")`.
-
-    markdownify asks every tag whether it sits in a <pre>; bs4 answers through its general matching
-    machinery (a strainer built per call), which was a fifth of the conversion time.
-    """
-
-    def find_parent(self, name: Any = None, attrs: Any = None, **kwargs: Any) -> Any:
-        if not isinstance(name, str) or attrs or kwargs:
-            return super().find_parent(name, attrs, **kwargs)
-        parent = self.parent
-        while parent is not None and parent.name != name:
-            parent = parent.parent
-        return parent
+# markdownify's rules for its tree walk (process_tag, process_text), as markdownify 1.2 has them.
+NEWLINE_WHITESPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")  # a whitespace run with a line break
+SPACES_AND_TABS = re.compile(r"[\t ]+")
+HTML_HEADING = re.compile(r"h(\d+)")  # matched at the start of a tag's name
+INLINE_CONTEXT_TAGS = frozenset({"td", "th"})  # and headings: their children are converted inline
+NOFORMAT_TAGS = frozenset({"pre", "code", "kbd", "samp"})  # no escaping or emphasis inside
+# Whitespace at the edges of these (and headings) or next to them (and <pre>) is dropped.
+WHITESPACE_TRIMMING_TAGS = frozenset(
+    {"p", "blockquote", "article", "div", "section", "ol", "ul", "li", "dl", "dt", "dd"}
+    | {"table", "thead", "tbody", "tfoot", "tr", "td", "th"}
+)
 
 
 # bs4's HTML tree builder for lxml: it says which attributes hold lists of words ("class", "rel").
@@ -87,7 +84,7 @@ def to_soup(root: lxml.html.HtmlElement) -> Tag:
     tree builder makes them (attribute word lists, whitespace-only strings, sibling and document-order
     links, which markdownify's find_all and sibling tests follow).
     """
-    document = _Tag(None, SOUP_BUILDER, "[document]")
+    document = Tag(None, SOUP_BUILDER, "[document]")
     document.hidden = True  # as bs4's BeautifulSoup object: the root prints no markup of its own
     builder = _SoupBuilder(document)
     builder.add_element(root, document, keep_whitespace=False)
@@ -105,7 +102,7 @@ class _SoupBuilder:
         elif tag is etree.PI:
             self.link(ProcessingInstruction(f"{element.target} {element.text or ''}"), parent)
         elif isinstance(tag, str):
-            node = _Tag(None, SOUP_BUILDER, tag, attrs=dict(element.attrib))
+            node = Tag(None, SOUP_BUILDER, tag, attrs=dict(element.attrib))
             self.link(node, parent)
             inside_keeps = keep_whitespace or tag in WHITESPACE_KEPT_IN
             self.add_text(element.text, node, keep_whitespace=inside_keeps)
@@ -151,6 +148,56 @@ class _NewsMarkdown(MarkdownConverter):
         self.base_url = base_url
         self.images = images
         self.links = links
+
+    # markdownify's process_tag and process_text, rewritten for speed (they were two thirds of the
+    # conversion): the same steps and the same answers (tests/test_fast_md.py checks them against
+    # markdownify's own), with the tree questions markdownify asks of every node answered cheaply.
+    def process_tag(self, node: Any, parent_tags: set[str] | None = None) -> str:
+        if parent_tags is None:
+            parent_tags = set()
+        name = node.name
+        parent_tags_for_children = {*parent_tags, name}
+        if name in INLINE_CONTEXT_TAGS or HTML_HEADING.match(name):
+            parent_tags_for_children.add("_inline")
+        if name in NOFORMAT_TAGS:
+            parent_tags_for_children.add("_noformat")
+        trims_inside = _trims_whitespace_inside(node)
+        child_strings = []
+        for child in [child for child in node.contents if not _can_ignore(child, trims_inside)]:
+            if isinstance(child, NavigableString):
+                text = self.process_text(child, parent_tags_for_children)
+            else:
+                text = self.process_tag(child, parent_tags_for_children)
+            if text:
+                child_strings.append(text)
+        # markdownify asks node.find_parent("pre") here, through bs4's general search machinery (a
+        # fifth of its time); the walk starts at the root, so the set holds the names of the node and
+        # all its ancestors.
+        inside_pre = "pre" in parent_tags_for_children
+        text = "".join(child_strings) if inside_pre else _join_collapsing_newlines(child_strings)
+        convert_fn = self.get_conv_fn_cached(name)  # type: ignore[attr-defined]
+        if convert_fn is not None:
+            text = convert_fn(node, text, parent_tags=parent_tags)
+        return text
+
+    def process_text(self, el: Any, parent_tags: set[str] | None = None) -> str:
+        if parent_tags is None:
+            parent_tags = set()
+        text = str(el)
+        if "pre" not in parent_tags:  # we never wrap: markdownify's other branch is for wrapping
+            text = _collapse_whitespace(text)
+        if "_noformat" not in parent_tags:
+            text = self.escape(text, parent_tags)
+        # Whitespace goes next to a block, or at the start or end of one.
+        if _trims_whitespace_outside(el.previous_sibling) or (
+            _trims_whitespace_inside(el.parent) and not el.previous_sibling
+        ):
+            text = text.lstrip(" \t\r\n")
+        if _trims_whitespace_outside(el.next_sibling) or (
+            _trims_whitespace_inside(el.parent) and not el.next_sibling
+        ):
+            text = text.rstrip()
+        return text
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         # Each substitution runs only when its trigger character is there: most text nodes need none.
@@ -219,6 +266,75 @@ class _NewsMarkdown(MarkdownConverter):
         for char, escaped in UNSAFE_IN_URL.items():
             url = url.replace(char, escaped)
         return url
+
+
+def _trims_whitespace_inside(node: PageElement | None) -> bool:
+    """markdownify's should_remove_whitespace_inside: whether whitespace at the start and end of the
+    node is dropped (block tags). The answer depends on the tag's name only; markdownify works it out
+    with a regex and a tuple search for every node it looks at, we remember it per name."""
+    return isinstance(node, Tag) and _whitespace_rules(node.name)[0]
+
+
+def _trims_whitespace_outside(node: PageElement | None) -> bool:
+    """markdownify's should_remove_whitespace_outside: whether whitespace next to the node is dropped
+    (block tags and <pre>)."""
+    return isinstance(node, Tag) and _whitespace_rules(node.name)[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def _whitespace_rules(name: str) -> tuple[bool, bool]:
+    """Whether whitespace is dropped (inside, next to) a tag of this name."""
+    inside = bool(name) and (name in WHITESPACE_TRIMMING_TAGS or HTML_HEADING.match(name) is not None)
+    return inside, inside or name == "pre"
+
+
+def _can_ignore(node: PageElement, trims_inside: bool) -> bool:
+    """markdownify's process_tag `_can_ignore`: comments, and whitespace-only text at the edges of a
+    block or next to one, are not converted."""
+    if isinstance(node, Tag):
+        return False
+    if isinstance(node, (Comment, Doctype)):
+        return True
+    assert isinstance(node, NavigableString), "a tree holds tags and strings only"
+    if node.strip() != "":
+        return False
+    if trims_inside and (not node.previous_sibling or not node.next_sibling):
+        return True
+    return _trims_whitespace_outside(node.previous_sibling) or _trims_whitespace_outside(node.next_sibling)
+
+
+def _collapse_whitespace(text: str) -> str:
+    """markdownify's whitespace normalisation of text outside <pre>: a run of whitespace holding a
+    line break becomes one newline, other runs of spaces and tabs one space. Each regex runs only if
+    the text has what it would replace: most text nodes have no line break, tab or double space."""
+    if "\n" in text or "\r" in text:
+        text = NEWLINE_WHITESPACE.sub("\n", text)
+    if "\t" in text or "  " in text:
+        text = SPACES_AND_TABS.sub(" ", text)
+    return text
+
+
+def _join_collapsing_newlines(strings: list[str]) -> str:
+    """markdownify's joining of converted children outside <pre>: where one string's trailing
+    newlines meet the next one's leading newlines, the longer run stays, at most two."""
+    parts = [""]  # [..., leading newlines, content, trailing newlines] per string
+    for string in strings:
+        leading, content, trailing = _split_newlines(string)
+        if parts[-1] and leading:
+            leading = "\n" * min(2, max(len(parts.pop()), len(leading)))
+        parts += (leading, content, trailing)
+    return "".join(parts)
+
+
+def _split_newlines(string: str) -> tuple[str, str, str]:
+    """markdownify's re_extract_newlines: (leading newlines, the rest, trailing newlines); a string of
+    newlines only is all leading."""
+    if not string.startswith("\n") and not string.endswith("\n"):
+        return "", string, ""  # the usual case, without a regex
+    content = string.lstrip("\n")
+    leading = string[: len(string) - len(content)]
+    stripped = content.rstrip("\n")
+    return leading, stripped, content[len(stripped) :]
 
 
 def _may_open_block(line: str) -> bool:

@@ -233,7 +233,7 @@ def test_the_soup_built_from_lxml_is_the_soup_bs4_parses(fragments: list[str]) -
         assert str(node_built.next_sibling) == str(node_parsed.next_sibling)
         assert str(node_built.previous_sibling) == str(node_parsed.previous_sibling)
     converter = _NewsMarkdown(base_url=None, images=True, links=True)
-    plain = MarkdownConverter(bs4_options="lxml")  # bs4's own Tag class, without our find_parent
+    plain = MarkdownConverter(bs4_options="lxml")  # markdownify as it comes, without our flavour
     assert converter.convert_soup(built) == converter.convert_soup(BeautifulSoup(html, "lxml"))
     assert plain.convert_soup(to_soup(lxml.html.document_fromstring(html))) == plain.convert(html)
 
