@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -156,14 +156,14 @@ class _NewsMarkdown(MarkdownConverter):
         if parent_tags is None:
             parent_tags = set()
         name = node.name
+        rules = _tag_rules(name)
         parent_tags_for_children = {*parent_tags, name}
-        if name in INLINE_CONTEXT_TAGS or HTML_HEADING.match(name):
+        if rules.children_inline:
             parent_tags_for_children.add("_inline")
         if name in NOFORMAT_TAGS:
             parent_tags_for_children.add("_noformat")
-        trims_inside = _trims_whitespace_inside(node)
         child_strings = []
-        for child in [child for child in node.contents if not _can_ignore(child, trims_inside)]:
+        for child in [child for child in node.contents if not _can_ignore(child, rules.trims_inside)]:
             if isinstance(child, NavigableString):
                 text = self.process_text(child, parent_tags_for_children)
             else:
@@ -268,24 +268,29 @@ class _NewsMarkdown(MarkdownConverter):
         return url
 
 
-def _trims_whitespace_inside(node: PageElement | None) -> bool:
-    """markdownify's should_remove_whitespace_inside: whether whitespace at the start and end of the
-    node is dropped (block tags). The answer depends on the tag's name only; markdownify works it out
-    with a regex and a tuple search for every node it looks at, we remember it per name."""
-    return isinstance(node, Tag) and _whitespace_rules(node.name)[0]
+class TagRules(NamedTuple):
+    """What markdownify's rules say about a tag, which depends on its name only: markdownify works it
+    out with regexes and tuple searches for every node it looks at, we once per name."""
 
-
-def _trims_whitespace_outside(node: PageElement | None) -> bool:
-    """markdownify's should_remove_whitespace_outside: whether whitespace next to the node is dropped
-    (block tags and <pre>)."""
-    return isinstance(node, Tag) and _whitespace_rules(node.name)[1]
+    trims_inside: bool  # whitespace at the start and end of it is dropped (blocks)
+    trims_outside: bool  # whitespace next to it is dropped (blocks and <pre>)
+    children_inline: bool  # its children are converted inline (headings, table cells)
 
 
 @functools.lru_cache(maxsize=1024)
-def _whitespace_rules(name: str) -> tuple[bool, bool]:
-    """Whether whitespace is dropped (inside, next to) a tag of this name."""
-    inside = bool(name) and (name in WHITESPACE_TRIMMING_TAGS or HTML_HEADING.match(name) is not None)
-    return inside, inside or name == "pre"
+def _tag_rules(name: str) -> TagRules:
+    heading = HTML_HEADING.match(name) is not None
+    inside = bool(name) and (heading or name in WHITESPACE_TRIMMING_TAGS)  # should_remove_whitespace_inside
+    outside = inside or name == "pre"  # should_remove_whitespace_outside
+    return TagRules(inside, outside, heading or name in INLINE_CONTEXT_TAGS)
+
+
+def _trims_whitespace_inside(node: PageElement | None) -> bool:
+    return isinstance(node, Tag) and _tag_rules(node.name).trims_inside
+
+
+def _trims_whitespace_outside(node: PageElement | None) -> bool:
+    return isinstance(node, Tag) and _tag_rules(node.name).trims_outside
 
 
 def _can_ignore(node: PageElement, trims_inside: bool) -> bool:
@@ -317,6 +322,9 @@ def _collapse_whitespace(text: str) -> str:
 def _join_collapsing_newlines(strings: list[str]) -> str:
     """markdownify's joining of converted children outside <pre>: where one string's trailing
     newlines meet the next one's leading newlines, the longer run stays, at most two."""
+    joined = "".join(strings)
+    if "\n\n" not in joined:
+        return joined  # no two runs meet (most tags: inline ones), so nothing to collapse
     parts = [""]  # [..., leading newlines, content, trailing newlines] per string
     for string in strings:
         leading, content, trailing = _split_newlines(string)

@@ -23,9 +23,10 @@ from newsdown.converters.markdown import (
     NEWLINE_WHITESPACE,
     SPACES_AND_TABS,
     _collapse_whitespace,
+    _join_collapsing_newlines,
     _NewsMarkdown,
     _split_newlines,
-    _whitespace_rules,
+    _tag_rules,
     to_soup,
 )
 from newsdown.converters.model import Source
@@ -105,11 +106,13 @@ class NamedOnly:
 
 
 @given(st.one_of(st.sampled_from([*WALK_TAGS, "", "h", "h10", "h1x", "pre", "td"]), st.text(max_size=4)))
-def test_whitespace_rules_per_name_are_markdownifys(name: str) -> None:
+def test_the_rules_per_tag_name_are_markdownifys(name: str) -> None:
     inside = markdownify.should_remove_whitespace_inside  # type: ignore[attr-defined]
     outside = markdownify.should_remove_whitespace_outside  # type: ignore[attr-defined]
     tag = NamedOnly(name)
-    assert _whitespace_rules(name) == (bool(inside(tag)), bool(outside(tag)))
+    # process_tag's test for converting the children inline
+    inline = markdownify.re_html_heading.match(name) is not None or name in {"td", "th"}  # type: ignore[attr-defined]
+    assert _tag_rules(name) == (bool(inside(tag)), bool(outside(tag)), inline)
 
 
 @given(st.text(alphabet=" \t\r\n\xa0x", max_size=12))
@@ -123,3 +126,24 @@ def test_newlines_split_off_as_markdownify_splits_them(string: str) -> None:
     match = markdownify.re_extract_newlines.match(string)  # type: ignore[attr-defined]
     assert match is not None
     assert _split_newlines(string) == match.groups()
+
+
+def markdownify_join(strings: list[str]) -> str:
+    """markdownify's process_tag collapsing newlines at child boundaries, as it has it."""
+    updated_child_strings = [""]
+    for child_string in strings:
+        match = markdownify.re_extract_newlines.match(child_string)  # type: ignore[attr-defined]
+        leading_nl, content, trailing_nl = match.groups()
+        if updated_child_strings[-1] and leading_nl:
+            prev_trailing_nl = updated_child_strings.pop()
+            num_newlines = min(2, max(len(prev_trailing_nl), len(leading_nl)))
+            leading_nl = "\n" * num_newlines
+        updated_child_strings.extend([leading_nl, content, trailing_nl])
+    return "".join(updated_child_strings)
+
+
+@given(st.lists(st.text(alphabet="\nx", min_size=1, max_size=6), max_size=5))
+@example(["a\n", "\nb"])
+@example(["a\n\n\n", "\n", "\n\nb"])
+def test_children_join_as_markdownify_joins_them(strings: list[str]) -> None:
+    assert _join_collapsing_newlines(strings) == markdownify_join(strings)
