@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
 
 import lxml.html
 from lxml import etree
@@ -69,8 +71,12 @@ BYLINE_NOISE = Caseless(r"role|title|bio|avatar|image|photo|social|twitter|email
 
 def byline_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Descendants marked as bylines, in document order."""
-    found = []
-    for element in scope.iterdescendants(etree.Element):
+    return list(marked_as_byline(scope.iterdescendants(etree.Element)))
+
+
+def marked_as_byline(elements: Iterable[lxml.html.HtmlElement]) -> Iterator[lxml.html.HtmlElement]:
+    """The elements marked as bylines, in their order."""
+    for element in elements:
         get = element.get
         css, ident = get("class"), get("id")
         if (
@@ -80,14 +86,17 @@ def byline_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]
             or "author" in (get("itemprop") or "")
             or element.tag == "address"
         ):
-            found.append(element)
-    return found
+            yield element
 
 
 def by_lines(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Descendants whose first text node reads "By ..." (or one of BY_WORDS), in document order."""
-    found = []
-    for element in scope.iterdescendants(etree.Element):
+    return list(opening_with_by(scope.iterdescendants(etree.Element)))
+
+
+def opening_with_by(elements: Iterable[lxml.html.HtmlElement]) -> Iterator[lxml.html.HtmlElement]:
+    """The elements whose first text node reads "By ...", in their order."""
+    for element in elements:
         # Most elements fail on their first character: test it before anything else.
         text = element.text
         if text is None:
@@ -97,8 +106,7 @@ def by_lines(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             continue
         opening = XML_SPACE.sub(" ", text[:40]).rstrip(" ")
         if any(opening == word or opening.startswith(word + " ") for word in BY_WORDS):
-            found.append(element)
-    return found
+            yield element
 
 
 def date_elements(scope: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -143,6 +151,84 @@ def article_scope(
     return scope
 
 
+class Header:
+    """The article header (its scope) and the byline elements and "By" lines in it, each searched
+    for once: the author sources read them, then `printed_date` may read them again.
+
+    The searches run lazily, as far as their readers go: the author sources keep only the first
+    few bylines, and on most pages the walk can stop there.
+    """
+
+    def __init__(self, scope: lxml.html.HtmlElement) -> None:
+        self.scope = scope
+        self.bylines = Replay(marked_as_byline(scope.iterdescendants(etree.Element)))
+        self.by_lines = Replay(opening_with_by(scope.iterdescendants(etree.Element)))
+
+    def bylines_in(self, outer: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+        """The byline elements of a container around the header, in document order.  The header's
+        own are reused and only the rest of the container is walked: walking all of it repeated
+        the header's walk, a sixth of the elements the byline searches visited."""
+        path = path_between(outer, self.scope)
+        if path is None:
+            return marked_as_byline(outer.iterdescendants(etree.Element))
+        return itertools.chain(
+            marked_as_byline(elements_before(path)), self.bylines, marked_as_byline(elements_after(path))
+        )
+
+
+T = TypeVar("T")
+
+
+class Replay(Generic[T]):
+    """An iterator's items, produced on demand and kept: each loop over it starts from the first
+    item, and the iterator itself is advanced only as far as the furthest loop has gone."""
+
+    def __init__(self, items: Iterator[T]) -> None:
+        self._items = items
+        self._produced: list[T] = []
+
+    def __iter__(self) -> Iterator[T]:
+        index = 0
+        while True:
+            if index == len(self._produced):
+                try:
+                    self._produced.append(next(self._items))
+                except StopIteration:
+                    return
+            yield self._produced[index]
+            index += 1
+
+
+def path_between(
+    outer: lxml.html.HtmlElement, inner: lxml.html.HtmlElement
+) -> list[lxml.html.HtmlElement] | None:
+    """The elements from below `outer` down to `inner`, both included; None unless `outer` is an
+    ancestor of `inner`."""
+    path = [inner]
+    for ancestor in inner.iterancestors():
+        if ancestor is outer:
+            return path[::-1]
+        path.append(ancestor)
+    return None
+
+
+def elements_before(path: list[lxml.html.HtmlElement]) -> Iterator[lxml.html.HtmlElement]:
+    """The descendants of the path's parent that come before the descendants of its last element,
+    in document order: each step's earlier siblings (with all they hold), then the step itself."""
+    for step in path:
+        for sibling in reversed(list(step.itersiblings(preceding=True))):
+            yield from sibling.iter(etree.Element)
+        yield step
+
+
+def elements_after(path: list[lxml.html.HtmlElement]) -> Iterator[lxml.html.HtmlElement]:
+    """The descendants of the path's parent that come after everything in its last element, in
+    document order: each step's later siblings (with all they hold), from the deepest step up."""
+    for step in reversed(path):
+        for sibling in step.itersiblings():
+            yield from sibling.iter(etree.Element)
+
+
 def is_elsewhere(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
     """Inside an aside, a related-stories box or a comment thread, between element and scope."""
     node: lxml.html.HtmlElement | None = element
@@ -166,8 +252,11 @@ def names_elsewhere(css: str, ident: str) -> bool:
     return bool(marker.strip() and ELSEWHERE.search(marker))
 
 
-def byline_texts(found: list[lxml.html.HtmlElement], scope: lxml.html.HtmlElement) -> list[str]:
-    """Texts of byline elements outside related boxes, without their role, bio or photo parts."""
+def byline_texts(
+    found: Iterable[lxml.html.HtmlElement], scope: lxml.html.HtmlElement, limit: int
+) -> list[str]:
+    """The first `limit` texts of byline elements outside related boxes, without their role, bio or
+    photo parts.  `found` is read no further than needed."""
     texts: list[str] = []
     for element in found:
         if is_noise(element) or is_elsewhere(element, scope):
@@ -175,6 +264,8 @@ def byline_texts(found: list[lxml.html.HtmlElement], scope: lxml.html.HtmlElemen
         text = clean(" ".join(own_text(element)))
         if text and len(text) <= MAX_BYLINE_LENGTH:
             texts.append(text)
+            if len(texts) == limit:
+                break
     return texts
 
 
@@ -287,11 +378,12 @@ def text_before(element: lxml.html.HtmlElement) -> str:
     return text[-LABEL_REACH:]
 
 
-def printed_date(scope: lxml.html.HtmlElement, today: dt.date) -> DateValue | None:
+def printed_date(header: Header, today: dt.date) -> DateValue | None:
     """A date printed in a date-classed element or a byline ("Posted by admin on April 23, 2019"),
     never the one labelled "Updated"."""
-    bylines = byline_elements(scope)
-    candidates = date_elements(scope) + bylines + by_lines(scope)
+    scope = header.scope
+    bylines = list(header.bylines)
+    candidates = date_elements(scope) + bylines + list(header.by_lines)
     # The line that holds a byline element often prints the date beside it.
     candidates += [parent for byline in bylines if (parent := byline.getparent()) is not None]
     for element in candidates:

@@ -44,9 +44,8 @@ from newsdown.converters.authors import (
 )
 from newsdown.converters.byline import (
     MAX_BYLINE_LENGTH,
+    Header,
     article_scope,
-    by_lines,
-    byline_elements,
     byline_texts,
     find_credit,
     is_elsewhere,
@@ -104,12 +103,12 @@ def collect_metadata(tree: lxml.html.HtmlElement, url: str | None = None) -> Met
     site_names = pick_site_names(page, base)
     section = first(pick_sections(page))
     title, headline = pick_title(page, site_names, section)
-    scope = article_scope(page.tree, headline)
+    header = Header(article_scope(page.tree, headline))
     publisher = pick_publisher(page, base)
     names = [*site_names, publisher] if publisher else site_names
     outer = outer_container(page.tree, headline)
-    authors, credit = pick_authors(page, scope, names, outer)
-    published, modified = pick_dates(page, scope, base)
+    authors, credit = pick_authors(page, header, names, outer)
+    published, modified = pick_dates(page, header, base)
     return Metadata(
         title=title,
         authors=authors,
@@ -159,7 +158,7 @@ def scan_page(tree: lxml.html.HtmlElement, url: str | None) -> Page:
 
 
 def author_sources(
-    page: Page, scope: lxml.html.HtmlElement, outer: lxml.html.HtmlElement | None
+    page: Page, header: Header, outer: lxml.html.HtmlElement | None
 ) -> Iterator[list[tuple[str, bool]]]:
     """Raw author strings with "declared an organisation", one list per source, best first; the
     page's bylines are read near the headline, then in its outer container (an author box below)."""
@@ -172,11 +171,12 @@ def author_sources(
         for link in page.links.get("author", [])
         if link.tag == "a" and not is_elsewhere(link, page.tree)
     )
-    yield people(byline_texts(byline_elements(scope), scope)[:3])
-    yield people(byline_texts(by_lines(scope), scope)[:2])
+    scope = header.scope
+    yield people(byline_texts(header.bylines, scope, limit=3))
+    yield people(byline_texts(header.by_lines, scope, limit=2))
     if outer is not None and outer is not scope:
         # Only marked byline elements out there: a "By ..." sentence far from the headline is prose.
-        yield people(byline_texts(byline_elements(outer), outer)[:3])
+        yield people(byline_texts(header.bylines_in(outer), outer, limit=3))
 
 
 def people(names: Iterable[str]) -> list[tuple[str, bool]]:
@@ -185,14 +185,14 @@ def people(names: Iterable[str]) -> list[tuple[str, bool]]:
 
 def pick_authors(
     page: Page,
-    scope: lxml.html.HtmlElement,
+    header: Header,
     site_names: list[str],
     outer: lxml.html.HtmlElement | None = None,
 ) -> tuple[tuple[str, ...], str | None]:
     """People first: the first source that names a person wins; organisations only as a fallback."""
     credit: str | None = None
     fallback: list[AuthorName] = []
-    for raw_names in author_sources(page, scope, outer):
+    for raw_names in author_sources(page, header, outer):
         found: list[AuthorName] = []
         for raw, declared_org in raw_names:
             names, agency = split_byline(raw)
@@ -205,18 +205,16 @@ def pick_authors(
                 else:
                     found.append(name)
         if found:
-            return tuple(entry.name for entry in dedupe_names(found)), credit or find_credit(scope)
+            return tuple(entry.name for entry in dedupe_names(found)), credit or find_credit(header.scope)
     organisations = dedupe_names(fallback)[:1]
-    return tuple(entry.name for entry in organisations), credit or find_credit(scope)
+    return tuple(entry.name for entry in organisations), credit or find_credit(header.scope)
 
 
-def pick_dates(
-    page: Page, scope: lxml.html.HtmlElement, base: str | None
-) -> tuple[DateValue | None, DateValue | None]:
+def pick_dates(page: Page, header: Header, base: str | None) -> tuple[DateValue | None, DateValue | None]:
     """Published and modified; a modified date before the published day is dropped as junk."""
     today = dt.date.today()
-    published = first_date(published_sources(page, scope, base), today)
-    modified = first_date(modified_sources(page, scope), today)
+    published = first_date(published_sources(page, header, base), today)
+    modified = first_date(modified_sources(page, header.scope), today)
     if published is not None and modified is not None and day_of(modified) < day_of(published):
         modified = None
     return published, modified
@@ -246,7 +244,7 @@ def parsed_from(values: Iterable[str]) -> Callable[[dt.date], DateValue | None]:
 
 
 def published_sources(
-    page: Page, scope: lxml.html.HtmlElement, base: str | None
+    page: Page, header: Header, base: str | None
 ) -> Iterator[Callable[[dt.date], DateValue | None]]:
     yield parsed_from(json_strings(page, page.article.get("datePublished")))
     yield parsed_from(json_strings(page, page.article.get("dateCreated")))
@@ -254,8 +252,8 @@ def published_sources(
     yield parsed_from([micro_value(element)] if element is not None else [])
     yield parsed_from(page.meta(*PUBLISHED_METAS))
     yield parsed_from(json_strings(page, page.page_node.get("datePublished")))
-    yield lambda today: time_in_scope(scope, today, modified=False)
-    yield lambda today: printed_date(scope, today)
+    yield lambda today: time_in_scope(header.scope, today, modified=False)
+    yield lambda today: printed_date(header, today)
     urls = [
         page.url or "",
         *page.meta("og:url"),

@@ -2,34 +2,51 @@
 
 Each reference below is the earlier, obvious version, kept as the specification: the page scan's
 three searches for links and Microdata, `find_credit` testing every paragraph, `is_elsewhere`
-testing every ancestor's class with the regex, `credit_in` without its precheck, and `parse_json`
-unwrapping every block before parsing it.
+testing every ancestor's class with the regex, `credit_in` without its precheck, `parse_json`
+unwrapping every block before parsing it, and the byline searches walking each scope in full every
+time (the outer container's walk repeating its header's, `printed_date` repeating both).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from newsdown.converters.authors import CREDIT_LINE, WIRE_AGENCIES, credit_in, org_key
 from newsdown.converters.byline import (
     BEM_ELEMENT,
     ELSEWHERE,
     ELSEWHERE_TAGS,
+    MAX_BYLINE_LENGTH,
+    UPDATED_WORD,
+    Header,
+    Replay,
     article_scope,
+    by_lines,
+    byline_elements,
+    byline_texts,
+    date_elements,
     find_credit,
     is_elsewhere,
+    is_noise,
+    own_text,
+    printed_date,
 )
+from newsdown.converters.dates import DateValue, find_prose_date
 from newsdown.converters.extract import parse_html
 from newsdown.converters.jsonld import JSON_WRAPPERS, TRAILING_COMMA, parse_json
 from newsdown.converters.metadata import scan_page
-from newsdown.converters.metapage import text_of
+from newsdown.converters.metapage import clean, text_of
 from tests.helpers import SAMPLES
 
 PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
@@ -238,3 +255,120 @@ JSON_PIECES = st.sampled_from(
 def test_parse_json_unwrapping_only_failures_matches_unwrapping_first(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert parse_json(text) == reference_parse_json(text)
+
+
+def reference_byline_texts(found: list[lxml.html.HtmlElement], scope: lxml.html.HtmlElement) -> list[str]:
+    """All the texts of the byline elements found (the callers kept the first two or three)."""
+    texts = []
+    for element in found:
+        if is_noise(element) or is_elsewhere(element, scope):
+            continue
+        text = clean(" ".join(own_text(element)))
+        if text and len(text) <= MAX_BYLINE_LENGTH:
+            texts.append(text)
+    return texts
+
+
+def reference_printed_date(scope: lxml.html.HtmlElement, today: dt.date) -> DateValue | None:
+    bylines = byline_elements(scope)
+    candidates = date_elements(scope) + bylines + by_lines(scope)
+    candidates += [parent for byline in bylines if (parent := byline.getparent()) is not None]
+    for element in candidates:
+        if is_elsewhere(element, scope):
+            continue
+        text = text_of(element, MAX_BYLINE_LENGTH * 2, spaced=True)
+        found = find_prose_date(text, today=today, skip_after=UPDATED_WORD) if text else None
+        if found is not None:
+            return found
+    return None
+
+
+BYLINE_TAGS = ["div", "p", "span", "a", "address", "aside", "section", "header", "b"]
+BYLINE_ATTRIBUTES = {
+    "class": ["byline", "author-role", "related", "date", "x", "Byline writer", ""],
+    "id": ["author", "main", ""],
+    "rel": ["author", "nofollow"],
+    "itemprop": ["author", "name"],
+}
+BYLINE_TEXTS = st.sampled_from(
+    [
+        "",
+        " ",
+        "By Jane Doe",
+        "by John Roe and Ann Lee",
+        "Posted by admin on April 23, 2019",
+        "Updated May 2, 2020",
+        "Tom Hale",
+        "x" * 170,
+        "Plain words.",
+    ]
+)
+
+
+@st.composite
+def byline_markup(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(BYLINE_TAGS))
+    attributes = ""
+    for name in draw(st.lists(st.sampled_from(sorted(BYLINE_ATTRIBUTES)), max_size=2, unique=True)):
+        attributes += f' {name}="{draw(st.sampled_from(BYLINE_ATTRIBUTES[name]))}"'
+    parts = [draw(BYLINE_TEXTS)]
+    if depth < 3:
+        for _ in range(draw(st.integers(0, 4))):
+            child = draw(byline_markup(depth + 1)) if draw(st.integers(0, 4)) else "<!-- note -->"
+            parts += [child, draw(BYLINE_TEXTS)]
+    return f"<{tag}{attributes}>{''.join(parts)}</{tag}>"
+
+
+def assert_header_matches_reference(tree: lxml.html.HtmlElement) -> None:
+    """Every element as the header's scope: its searches, read partly and again, give the full walks'
+    answers; and so does every container around it."""
+    today = dt.date(2024, 1, 1)
+    for scope in tree.iter(etree.Element):
+        header = Header(scope)
+        full = reference_byline_texts(byline_elements(scope), scope)
+        assert byline_texts(header.bylines, scope, limit=1) == full[:1]
+        assert (
+            byline_texts(header.by_lines, scope, limit=2)
+            == reference_byline_texts(by_lines(scope), scope)[:2]
+        )
+        for outer in [*scope.iterancestors(), *scope.iterdescendants(etree.Element)]:
+            assert list(header.bylines_in(outer)) == byline_elements(outer)
+            expected = reference_byline_texts(byline_elements(outer), outer)[:3]
+            assert byline_texts(header.bylines_in(outer), outer, limit=3) == expected
+        assert list(header.bylines) == byline_elements(scope)
+        assert list(header.by_lines) == by_lines(scope)
+        assert printed_date(header, today) == reference_printed_date(scope, today)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(byline_markup(), min_size=1, max_size=3))
+def test_header_searches_match_walking_each_scope_in_full(fragments: list[str]) -> None:
+    assert_header_matches_reference(_tree(fragments))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_header_searches_match_walking_each_scope_in_full_on_the_samples(page: Path) -> None:
+    tree = parse_html(page.read_text(encoding="utf-8", errors="replace"))
+    headline = next(tree.iter("h1"), None)
+    scope = article_scope(tree, headline)
+    header = Header(scope)
+    for outer in [*scope.iterancestors(), scope]:
+        assert list(header.bylines_in(outer)) == byline_elements(outer)
+    assert printed_date(header, dt.date(2024, 1, 1)) == reference_printed_date(scope, dt.date(2024, 1, 1))
+
+
+@given(st.lists(st.integers(), max_size=8), st.lists(st.integers(0, 9), max_size=6))
+def test_replay_gives_every_loop_all_the_items_and_advances_once(items: list[int], stops: list[int]) -> None:
+    pulled: list[int] = []
+
+    def source() -> Iterator[int]:
+        for item in items:
+            pulled.append(item)
+            yield item
+
+    replay = Replay(source())
+    for stop in stops:  # loops that stop early, each starting again from the first item
+        assert list(itertools.islice(replay, stop)) == items[:stop]
+    assert pulled == items[: max(stops, default=0)]
+    assert list(replay) == list(replay) == items
+    assert pulled == items
