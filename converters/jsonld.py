@@ -60,10 +60,11 @@ SALVAGE_AUTHOR = re.compile(rf'"author"\s*:\s*(?:\[\s*)?(?:\{{[^{{}}]*?"name"\s*
 SALVAGE_PUBLISHER = re.compile(rf'"publisher"\s*:\s*\{{[^{{}}]*?"name"\s*:\s*{_JSON_STRING}')
 
 
-def read_json_ld(page: Page) -> None:
-    """Parse every JSON-LD block, index nodes by @id and pick the article and page nodes."""
+def read_json_ld(page: Page, scripts: list[lxml.html.HtmlElement]) -> None:
+    """Parse every JSON-LD block among the page's `<script>`s, index nodes by @id and pick the
+    article and page nodes."""
     salvaged: list[JsonDict] = []
-    for script in page.tree.iter("script"):
+    for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower():
             continue
         text = script.text or ""

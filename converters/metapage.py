@@ -38,6 +38,8 @@ class Page:
     json_ids: dict[str, JsonDict] = field(default_factory=dict)
     micro: dict[str, lxml.html.HtmlElement] = field(default_factory=dict)
     micro_authors: list[lxml.html.HtmlElement] = field(default_factory=list)
+    headings: list[lxml.html.HtmlElement] = field(default_factory=list)  # the <h1>s
+    title_tag: lxml.html.HtmlElement | None = None  # the first <title>
 
     def meta(self, *names: str) -> Iterator[str]:
         """Contents of the named metas, in the order of `names`, non-empty and cleaned."""

@@ -14,11 +14,12 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import lxml.html
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -44,9 +45,10 @@ from newsdown.converters.byline import (
 )
 from newsdown.converters.dates import DateValue, find_prose_date
 from newsdown.converters.extract import parse_html
-from newsdown.converters.jsonld import JSON_WRAPPERS, TRAILING_COMMA, parse_json
+from newsdown.converters.jsonld import JSON_WRAPPERS, TRAILING_COMMA, parse_json, read_json_ld
 from newsdown.converters.metadata import scan_page
-from newsdown.converters.metapage import clean, text_of
+from newsdown.converters.metapage import Page, clean, key_of, text_of
+from newsdown.converters.titles import similar
 from tests.helpers import SAMPLES
 
 PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
@@ -110,7 +112,21 @@ def reference_find_credit(scope: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-TAGS = ["div", "p", "small", "em", "span", "a", "link", "aside", "figure", "section", "article"]
+TAGS = [
+    "div",
+    "p",
+    "small",
+    "em",
+    "span",
+    "a",
+    "link",
+    "aside",
+    "figure",
+    "section",
+    "article",
+    "h1",
+    "title",
+]
 ATTRIBUTES = {
     "class": ["related", "related__x", "story__related", "card", "vcard", "x", "", "Sidebar widget"],
     "id": ["comments", "main", "", "promo-1"],
@@ -146,6 +162,16 @@ def _tree(fragments: list[str]) -> lxml.html.HtmlElement:
 def assert_scan_matches_reference(tree: lxml.html.HtmlElement) -> None:
     page = scan_page(tree, None)
     assert (page.links, page.micro, page.micro_authors) == reference_links_and_microdata(tree)
+    # The tags found in the scan's one walk are those that a walk for each finds.
+    assert page.headings == list(tree.iter("h1"))
+    assert page.title_tag is next(tree.iter("title"), None)
+    reference = Page(tree=tree, url=None)
+    read_json_ld(reference, list(tree.iter("script")))
+    assert (page.article, page.page_node, page.json_nodes) == (
+        reference.article,
+        reference.page_node,
+        reference.json_nodes,
+    )
 
 
 def assert_credit_matches_reference(tree: lxml.html.HtmlElement) -> None:
@@ -372,3 +398,36 @@ def test_replay_gives_every_loop_all_the_items_and_advances_once(items: list[int
     assert pulled == items[: max(stops, default=0)]
     assert list(replay) == list(replay) == items
     assert pulled == items
+
+
+def reference_similar(candidate: str, heading: str) -> bool:
+    a, b = key_of(candidate), key_of(heading)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if long.startswith(short) and len(short) >= 30:
+        return True
+    if short in long and len(short) >= 0.75 * len(long):
+        return True
+    return len(long) <= 2 * len(short) and SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+HEADLINE_WORDS = st.sampled_from(
+    ["Council", "votes", "vote", "on", "new", "bus", "buses", "plan", "Plan", "a", "the"]
+)
+
+
+@given(st.lists(HEADLINE_WORDS, max_size=8), st.lists(HEADLINE_WORDS, max_size=8))
+@example(["Council", "votes", "on", "new", "bus", "plan"], ["Council", "vote", "on", "new", "buses", "plan"])
+def test_similar_with_the_quick_bound_first_matches_the_full_ratio(
+    first: list[str], second: list[str]
+) -> None:
+    candidate, heading = " ".join(first), " ".join(second)
+    assert similar(candidate, heading) == reference_similar(candidate, heading)
+
+
+@given(st.text(alphabet="abcde ", max_size=40), st.text(alphabet="abcde ", max_size=40))
+def test_similar_matches_the_full_ratio_on_any_text(candidate: str, heading: str) -> None:
+    assert similar(candidate, heading) == reference_similar(candidate, heading)
