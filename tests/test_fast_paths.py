@@ -10,8 +10,10 @@ import copy
 import re
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
+import readability.readability
 from bs4 import BeautifulSoup
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -34,7 +36,7 @@ from newsdown.converters.markdown import (
     to_soup,
 )
 from newsdown.converters.model import Source
-from newsdown.converters.readable import Readability, cleaned_length
+from newsdown.converters.readable import Readability, cleaned_length, text_length
 from tests.helpers import SAMPLES
 
 PAGES = sorted([*SAMPLES.glob("*.html"), *(Path(__file__).parent / "fixtures").rglob("*.html")])
@@ -291,3 +293,18 @@ def test_parsing_the_utf8_bytes_gives_the_tree_parsing_the_text_gives(page: Path
     original = parse_html(document.text).find("body")
     assert original is not None
     assert body.text_content().split() == original.text_content().split()
+
+
+UPSTREAM_TEXT_LENGTH = readability.readability.text_length
+
+
+@pytest.mark.parametrize("page", PAGES[:20], ids=lambda page: page.name)
+def test_text_length_is_upstreams_on_every_element(page: Path) -> None:
+    tree = parse_html(page.read_text(encoding="utf-8", errors="replace"))
+    for element in tree.iter(lxml.etree.Element):
+        assert text_length(element) == UPSTREAM_TEXT_LENGTH(element)
+
+
+def test_sanitize_puts_upstreams_text_length_back() -> None:
+    Readability(parse_html(PAGES[-1].read_text(encoding="utf-8", errors="replace"))).summary(html_partial=True)
+    assert readability.readability.text_length is UPSTREAM_TEXT_LENGTH
