@@ -306,5 +306,6 @@ def test_text_length_is_upstreams_on_every_element(page: Path) -> None:
 
 
 def test_sanitize_puts_upstreams_text_length_back() -> None:
-    Readability(parse_html(PAGES[-1].read_text(encoding="utf-8", errors="replace"))).summary(html_partial=True)
+    page = PAGES[-1].read_text(encoding="utf-8", errors="replace")
+    Readability(parse_html(page)).summary(html_partial=True)
     assert readability.readability.text_length is UPSTREAM_TEXT_LENGTH
