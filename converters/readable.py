@@ -17,6 +17,7 @@ their answer, each checked against the original by tests/test_fast_paths.py:
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from typing import Any
 
@@ -96,8 +97,16 @@ def holds_block(element: lxml.html.HtmlElement) -> bool:
     return False
 
 
+# Class and id verdicts depend on the string only, and pages (all the more a site's pages, in a batch)
+# repeat their class names: each distinct string is judged once.
+@functools.lru_cache(maxsize=4096)
 def _unlikely(features: str) -> bool:
     return len(features) >= 2 and bool(UNLIKELY.search(features)) and not MAYBE_CANDIDATE.search(features)
+
+
+@functools.lru_cache(maxsize=4096)
+def _feature_weight(feature: str) -> int:
+    return 25 * (bool(POSITIVE.search(feature)) - bool(NEGATIVE.search(feature)))
 
 
 class Readability(Document):  # type: ignore[misc]
@@ -146,26 +155,22 @@ class Readability(Document):  # type: ignore[misc]
     def class_weight(self, e: lxml.html.HtmlElement) -> int:
         if self.positive_keywords or self.negative_keywords:
             return int(super().class_weight(e))
-        weight = 0
-        for feature in (e.get("class"), e.get("id")):
-            if feature:
-                weight += 25 * (bool(POSITIVE.search(feature)) - bool(NEGATIVE.search(feature)))
-        return weight
+        css, ident = e.get("class"), e.get("id")
+        return (_feature_weight(css) if css else 0) + (_feature_weight(ident) if ident else 0)
 
     def remove_unlikely_candidates(self) -> None:
-        # A page repeats its class names: each distinct "class id" string is judged once.
-        unlikely: dict[str, bool] = {}
         # A Python pass over the elements (a snapshot: elements are dropped on the way) is about
         # twice as fast as an XPath predicate picking those with a class or an id.
         for elem in list(self.html.iterdescendants(etree.Element)):
             css, ident = elem.get("class"), elem.get("id")
             if css is None and ident is None:
                 continue
-            features = f"{css or ''} {ident or ''}"
-            verdict = unlikely.get(features)
-            if verdict is None:
-                verdict = unlikely[features] = _unlikely(features)
-            if verdict and elem.tag not in ("html", "body") and not IN_CODE(elem) and not HOLDS_CONTENT(elem):
+            if (
+                _unlikely(f"{css or ''} {ident or ''}")
+                and elem.tag not in ("html", "body")
+                and not IN_CODE(elem)
+                and not HOLDS_CONTENT(elem)
+            ):
                 elem.drop_tree()
 
     def transform_misused_divs_into_paragraphs(self) -> None:
