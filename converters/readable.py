@@ -133,14 +133,15 @@ class Readability(Document):  # type: ignore[misc]
         container.extend(output)
         return container
 
-    def sanitize(self, node: lxml.html.HtmlElement, candidates: Any, keep_all_images: bool = False) -> str:
-        # Upstream's sanitize measures text with its module's text_length, which runs clean()'s
-        # three regexes over the whole text; ours gives the same lengths (tests/test_fast_paths.py),
-        # so it stands in while sanitize runs. Any other caller meanwhile gets the same answers.
+    def summary(self, html_partial: bool = False, keep_all_images: bool = False) -> str:
+        # Upstream's steps (sanitize, the semantic candidates, ...) measure text with its module's
+        # text_length, which runs clean()'s three regexes over the whole text; ours gives the same
+        # lengths (tests/test_fast_paths.py), so it stands in while summary runs. Any other caller
+        # meanwhile gets the same answers.
         upstream = readability.readability.text_length
         readability.readability.text_length = text_length
         try:
-            return str(super().sanitize(node, candidates, keep_all_images))
+            return str(super().summary(html_partial, keep_all_images))
         finally:
             readability.readability.text_length = upstream
 

@@ -305,7 +305,7 @@ def test_text_length_is_upstreams_on_every_element(page: Path) -> None:
         assert text_length(element) == UPSTREAM_TEXT_LENGTH(element)
 
 
-def test_sanitize_puts_upstreams_text_length_back() -> None:
+def test_summary_puts_upstreams_text_length_back() -> None:
     page = PAGES[-1].read_text(encoding="utf-8", errors="replace")
     Readability(parse_html(page)).summary(html_partial=True)
     assert readability.readability.text_length is UPSTREAM_TEXT_LENGTH
