@@ -170,7 +170,8 @@ def report_per_page(limit: int | None, rounds: int) -> None:
     listed = ", ".join(f"{name} {ms:.1f}" for name, ms in timings.items())
     print(f"ms/page on {count} scrapinghub pages, one job, median of {rounds} rounds: {listed}")
     ours = timings["newsdown"]
-    print(f"newsdown over trafilatura time ratio: {ours / timings['trafilatura']:.3f} (target <= 0.333, a third)")
+    ratio = ours / timings["trafilatura"]
+    print(f"newsdown over trafilatura time ratio: {ratio:.3f} (target <= 0.333, a third)")
     naive = timings["readability+markdownify"]
     print(f"newsdown over readability+markdownify time ratio: {ours / naive:.2f}")
 
