@@ -10,6 +10,7 @@ and stdout, so naming and output order stay deterministic.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import multiprocessing
@@ -22,6 +23,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Literal
 
+from newsdown.cli.deadline import DocumentTimeoutError, time_limit
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.converters.errors import InputError, NewsdownError
 from newsdown.converters.model import Article, Options, Source
@@ -39,6 +41,9 @@ PRELOAD = [
     "newsdown.converters.text",
 ]
 TASKS_PER_WORKER = 2000  # then the worker is replaced, so a slow leak in a parser cannot grow forever
+DEPTH = 2  # jobs a worker holds: the one it converts and the next, so it never waits for the parent
+WATCHDOG_GRACE = 2.0  # seconds past --doc-timeout before the parent kills a worker that did not stop
+CRASHED = "the converter crashed on this page"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +75,9 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.text is not None
+
+
+Pending = tuple[Job, "asyncio.Future[Result]"]
 
 
 def timed_out(seconds: float) -> Result:
@@ -123,7 +131,16 @@ def render(article: Article, job: Job) -> str:
     return article.to_markdown(front_matter=job.front_matter)
 
 
-def worker_main(connection: Connection) -> None:
+def convert_within(job: Job, seconds: float) -> Result:
+    """convert_job, cut off after `seconds` (0: no limit) by an alarm in this process."""
+    try:
+        with time_limit(seconds):
+            return convert_job(job)
+    except DocumentTimeoutError as error:
+        return Result(code=ExitCode(error.exit_code), message=str(error))
+
+
+def worker_main(connection: Connection, doc_timeout: float) -> None:
     """A worker's life: convert jobs from the pipe until told to stop (None) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     while True:
@@ -134,7 +151,7 @@ def worker_main(connection: Connection) -> None:
         if job is None:
             return
         try:
-            connection.send(convert_job(job))
+            connection.send(convert_within(job, doc_timeout))
         except (BrokenPipeError, OSError):
             return
 
@@ -150,26 +167,31 @@ class _TimedOutError(Exception):
 class Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
+    def __init__(self, context: multiprocessing.context.BaseContext, doc_timeout: float) -> None:
         parent_end, child_end = context.Pipe(duplex=True)
         self.connection: Connection = parent_end
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=worker_main, args=(child_end,), daemon=True, name="newsdown-worker"
+            target=worker_main, args=(child_end, doc_timeout), daemon=True, name="newsdown-worker"
         )
         self.process.start()
         child_end.close()
-        self.tasks = 0
+        self.sent = 0
 
-    def call(self, job: Job, timeout: float | None) -> Result:
-        """Blocking: send the job, wait for its result (run in a thread, off the event loop)."""
+    def send(self, job: Job) -> None:
         try:
             self.connection.send(job)
+        except OSError:  # the process is gone
+            raise _CrashedError from None
+        self.sent += 1
+
+    def receive(self, timeout: float | None) -> Result:
+        """Blocking: the result of the oldest job sent (run in a thread, off the event loop)."""
+        try:
             if not self.connection.poll(timeout):
                 raise _TimedOutError
             result = self.connection.recv()
         except (EOFError, OSError):
             raise _CrashedError from None
-        self.tasks += 1
         if not isinstance(result, Result):
             raise _CrashedError
         return result
@@ -203,88 +225,51 @@ def start_context() -> multiprocessing.context.BaseContext:
 
 
 class WorkerPool:
-    """`size` workers, each driven by a thread of its own: `await pool.convert(job)` queues the job,
-    the next free thread sends it to its worker and waits for the result, off the event loop."""
+    """`size` workers, each driven by a thread of its own (a _Lane): `await pool.convert(job)` queues
+    the job, a lane with room sends it to its worker, and the result comes back off the event loop."""
 
     def __init__(self, size: int, doc_timeout: float) -> None:
         self.size = max(1, size)
-        self.doc_timeout = doc_timeout if doc_timeout > 0 else None
+        self.doc_timeout = max(doc_timeout, 0.0)
+        # The worker cuts a document off itself, at doc_timeout; the parent kills it only if that
+        # alarm cannot fire (stuck in C code), a little later.
+        self.watchdog = self.doc_timeout + WATCHDOG_GRACE if self.doc_timeout else None
         self._context = start_context()
-        self._jobs: queue.SimpleQueue[tuple[Job, asyncio.Future[Result]] | None] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[Pending | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._alive: set[Worker] = set()
         self._lock = threading.Lock()
-        self._closed = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self.closed = threading.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     async def convert(self, job: Job) -> Result:
-        self._loop = asyncio.get_running_loop()
+        self.loop = asyncio.get_running_loop()
         if not self._threads:
             for number in range(self.size):
-                thread = threading.Thread(target=self._serve, daemon=True, name=f"newsdown-pool-{number}")
+                lane = _Lane(self)
+                thread = threading.Thread(target=lane.serve, daemon=True, name=f"newsdown-pool-{number}")
                 thread.start()
                 self._threads.append(thread)
-        future: asyncio.Future[Result] = self._loop.create_future()
-        self._jobs.put((job, future))
+        future: asyncio.Future[Result] = self.loop.create_future()
+        self.jobs.put((job, future))
         return await future
 
-    def _serve(self) -> None:
-        worker: Worker | None = None
-        try:
-            while (item := self._jobs.get()) is not None and not self._closed.is_set():
-                job, future = item
-                if future.cancelled():
-                    continue
-                result, worker = self._run(worker, job)
-                assert self._loop is not None
-                self._loop.call_soon_threadsafe(_settle, future, result)
-        except RuntimeError:  # the event loop is closed: the run is over
-            pass
-        finally:
-            if worker is not None:
-                self._retire(worker, gently=True)
-
-    def _run(self, worker: Worker | None, job: Job) -> tuple[Result, Worker | None]:
-        """The job's result, and the worker for the next job (None: start a fresh one).
-
-        Every failure here becomes the job's Result: a future left unsettled would stall the batch.
-        """
-        try:
-            worker = worker or self._start()
-        except OSError as error:  # cannot fork: too many processes, no memory
-            reason = f"cannot start a worker process: {error.strerror or error}"
-            return Result(code=ExitCode.PARTIAL, message=reason), None
-        try:
-            result, keep = self._call(worker, job)
-        except Exception as error:  # noqa: BLE001  # a bug here must fail one document, not hang the run
-            result, keep = Result(code=ExitCode.PARTIAL, message=f"internal error ({error!r})"), False
-        if keep:
-            return result, worker
-        self._retire(worker, gently=result.ok)
-        return result, None
-
-    def _call(self, worker: Worker, job: Job) -> tuple[Result, bool]:
-        """The job's result, and whether the worker can take another job."""
-        try:
-            result = worker.call(job, self.doc_timeout)
-        except _TimedOutError:
-            return timed_out(self.doc_timeout or 0), False
-        except _CrashedError:
-            return Result(code=ExitCode.INPUT, message="the converter crashed on this page"), False
-        return result, worker.tasks < TASKS_PER_WORKER
-
-    def _start(self) -> Worker:
+    def start(self) -> Worker:
         with self._lock:
-            if self._closed.is_set():
+            if self.closed.is_set():
                 raise RuntimeError("the pool is closed")
-            worker = Worker(self._context)
+            worker = Worker(self._context, self.doc_timeout)
             self._alive.add(worker)
             return worker
 
-    def _retire(self, worker: Worker, *, gently: bool) -> None:
+    def retire(self, worker: Worker, *, gently: bool) -> None:
         with self._lock:
             self._alive.discard(worker)
         worker.stop() if gently else worker.kill()
+
+    def settle(self, future: asyncio.Future[Result], result: Result) -> None:
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(_settle, future, result)
 
     def close(self) -> None:
         """Stop every worker (busy ones at once: their documents are abandoned) and the threads.
@@ -292,15 +277,114 @@ class WorkerPool:
         Only a worker's own thread closes its pipe. Closed here as well, while that thread still uses
         it, a descriptor could be closed twice: the second time, whichever file took its number.
         """
-        self._closed.set()
+        self.closed.set()
         with self._lock:
             alive = list(self._alive)
         for worker in alive:
             worker.interrupt()
         for _ in self._threads:
-            self._jobs.put(None)
+            self.jobs.put(None)
         for thread in self._threads:
             thread.join(10)
+
+
+class _Lane:
+    """One pool thread: its worker, and the jobs sent to it whose results have not come back.
+
+    The worker holds up to DEPTH jobs, so it starts the next as soon as it has sent a result,
+    without waiting for this thread to wake up and answer. Only a job that carries no bytes (a file
+    the worker reads itself) goes to a busy worker: a big one could fill the pipe while the worker
+    fills the other way with its result, and both would wait forever.
+    """
+
+    def __init__(self, pool: WorkerPool) -> None:
+        self.pool = pool
+        self.worker: Worker | None = None
+        self.sent: collections.deque[Pending] = collections.deque()  # in the worker, oldest first
+        self.waiting: collections.deque[Pending] = collections.deque()  # taken, not yet sent
+
+    def serve(self) -> None:
+        try:
+            while self._fill():
+                if self.sent:
+                    self._receive()
+        except RuntimeError:  # the event loop is closed: the run is over
+            pass
+        finally:
+            if self.worker is not None:
+                self.pool.retire(self.worker, gently=not self.sent)
+
+    def _fill(self) -> bool:
+        """Send jobs while the worker has room; False once the pool closes."""
+        while len(self.sent) < DEPTH and not self.pool.closed.is_set():
+            if self.worker is not None and self.worker.sent >= TASKS_PER_WORKER:
+                if self.sent:
+                    return True  # its last results first, then a fresh worker
+                self.pool.retire(self.worker, gently=True)
+                self.worker = None
+            item = self._next()
+            if item is None:
+                return bool(self.sent) or not self.pool.closed.is_set()
+            if self.sent and item[0].source is not None:
+                self.waiting.appendleft(item)  # for an idle worker
+                return True
+            self._send(item)
+        return not self.pool.closed.is_set()
+
+    def _next(self) -> Pending | None:
+        """The next job to send: one left over, else from the queue (waiting only if idle)."""
+        while True:
+            if self.waiting:
+                item: Pending | None = self.waiting.popleft()
+            elif self.sent:
+                try:
+                    item = self.pool.jobs.get_nowait()
+                except queue.Empty:
+                    return None
+            else:
+                item = self.pool.jobs.get()
+            if item is None:  # close(): the pool stops
+                return None
+            if not item[1].cancelled():
+                return item
+
+    def _send(self, item: Pending) -> None:
+        try:
+            self.worker = self.worker or self.pool.start()
+        except OSError as error:  # cannot fork: too many processes, no memory
+            reason = f"cannot start a worker process: {error.strerror or error}"
+            self.pool.settle(item[1], Result(code=ExitCode.PARTIAL, message=reason))
+            return
+        self.sent.append(item)
+        try:
+            self.worker.send(item[0])
+        except _CrashedError:
+            self._lose_worker(Result(code=ExitCode.INPUT, message=CRASHED))
+
+    def _receive(self) -> None:
+        """Wait for the oldest job's result. Every failure becomes a Result: an unsettled future
+        would stall the batch."""
+        assert self.worker is not None
+        try:
+            result = self.worker.receive(self.pool.watchdog)
+        except _TimedOutError:
+            self._lose_worker(timed_out(self.pool.doc_timeout))
+        except _CrashedError:
+            self._lose_worker(Result(code=ExitCode.INPUT, message=CRASHED))
+        except Exception as error:  # noqa: BLE001  # a bug here must fail one document, not hang the run
+            self._lose_worker(Result(code=ExitCode.PARTIAL, message=f"internal error ({error!r})"))
+        else:
+            self.pool.settle(self.sent.popleft()[1], result)
+
+    def _lose_worker(self, result: Result) -> None:
+        """The worker died or hung on its oldest job, which gets `result`; the jobs behind it go to
+        the next worker."""
+        assert self.worker is not None
+        self.pool.retire(self.worker, gently=False)
+        self.worker = None
+        self.pool.settle(self.sent.popleft()[1], result)
+        self.waiting.extendleft(reversed(self.sent))
+        self.sent.clear()
 
 
 def _settle(future: asyncio.Future[Result], result: Result) -> None:

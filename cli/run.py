@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal, TextIO
 
 from newsdown.cli.console import Messages
-from newsdown.cli.deadline import DocumentTimeoutError, interruptible, time_limit
+from newsdown.cli.deadline import interruptible
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.inputs import InputSpec, expand_inputs
 from newsdown.cli.output import EXTENSIONS, OutputPlan, TargetExistsError, relative_output, write_atomically
-from newsdown.cli.pool import Job, Result, WorkerPool, convert_job
+from newsdown.cli.pool import Job, Result, WorkerPool, convert_within
 from newsdown.cli.report import Outcome, Report
 from newsdown.cli.summary import FailedList, ProgressLine, print_summary
 from newsdown.converters.errors import InputError, NewsdownError, OutputError
@@ -221,11 +221,8 @@ def convert_here(spec: InputSpec, settings: Settings, streams: Streams) -> Resul
 
 def convert_with_limit(job: Job, settings: Settings) -> Result:
     """Convert in this process: at most --doc-timeout, and at once stoppable by Ctrl-C."""
-    try:
-        with interruptible(), time_limit(settings.doc_timeout):
-            return convert_job(job)
-    except DocumentTimeoutError as error:
-        return Result(code=ExitCode(error.exit_code), message=str(error))
+    with interruptible():
+        return convert_within(job, settings.doc_timeout)
 
 
 def make_job(spec: InputSpec, settings: Settings, source: Source | None) -> Job:

@@ -169,7 +169,7 @@ def test_a_failing_file_keeps_its_output_name_for_the_rerun(tmp_path: Path) -> N
 # Bug: a worker that could not start (fork failing: EAGAIN, ENOMEM) killed its pool thread and left
 # the document's future unsettled: the batch waited for it forever.
 def test_a_worker_that_cannot_start_fails_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: pool.Worker, context: object) -> None:
+    def refuse(self: pool.Worker, *args: object) -> None:
         raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
 
     monkeypatch.setattr(pool.Worker, "__init__", refuse)
