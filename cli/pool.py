@@ -1,10 +1,11 @@
 """Converting documents: the pure part of one input (convert and render), in this process or in
 worker processes with a time limit per document.
 
-A worker is a process of its own with a pipe; the parent sends it one Job at a time and waits
-at most --doc-timeout for the Result. A worker that takes longer is killed and replaced, and
-the document fails with "took longer than N s"; the batch goes on. Only the parent writes files
-and stdout, so naming and output order stay deterministic.
+A worker is a process of its own with a pipe, which the parent's event loop keeps fed with up to
+DEPTH jobs (a _Lane). The worker cuts a document off at --doc-timeout itself; one that does
+not answer a little after that is killed and replaced, and the document fails with "took longer
+than N s"; the batch goes on. Only the parent writes files and stdout, so naming and output order
+stay deterministic.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ import collections
 import contextlib
 import json
 import multiprocessing
-import queue
 import signal
-import threading
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -160,10 +159,6 @@ class _CrashedError(Exception):
     pass
 
 
-class _TimedOutError(Exception):
-    pass
-
-
 class Worker:
     """One worker process and the parent's end of its pipe."""
 
@@ -184,11 +179,10 @@ class Worker:
             raise _CrashedError from None
         self.sent += 1
 
-    def receive(self, timeout: float | None) -> Result:
-        """Blocking: the result of the oldest job sent (run in a thread, off the event loop)."""
+    def receive(self) -> Result:
+        """The result of the oldest job sent; called when the pipe is readable, so it does not wait
+        (a big result is read to its end while the worker is still writing it)."""
         try:
-            if not self.connection.poll(timeout):
-                raise _TimedOutError
             result = self.connection.recv()
         except (EOFError, OSError):
             raise _CrashedError from None
@@ -208,12 +202,6 @@ class Worker:
         self.process.join(5)
         self.connection.close()
 
-    def interrupt(self) -> None:
-        """Kill the process only, from any thread: the thread serving this worker then sees its pipe
-        break and retires the worker, closing the pipe itself."""
-        with contextlib.suppress(OSError, ValueError):  # gone already
-            self.process.kill()
-
 
 def start_context() -> multiprocessing.context.BaseContext:
     """A fork server where there is one: workers fork from a clean, single-threaded, warm process."""
@@ -225,8 +213,9 @@ def start_context() -> multiprocessing.context.BaseContext:
 
 
 class WorkerPool:
-    """`size` workers, each driven by a thread of its own (a _Lane): `await pool.convert(job)` queues
-    the job, a lane with room sends it to its worker, and the result comes back off the event loop."""
+    """`size` workers driven from the event loop, with no threads: `await pool.convert(job)` queues
+    the job, a lane with room sends it, and the loop, watching each worker's pipe, settles the
+    job's future when the result comes back."""
 
     def __init__(self, size: int, doc_timeout: float) -> None:
         self.size = max(1, size)
@@ -235,156 +224,145 @@ class WorkerPool:
         # alarm cannot fire (stuck in C code), a little later.
         self.watchdog = self.doc_timeout + WATCHDOG_GRACE if self.doc_timeout else None
         self._context = start_context()
-        self.jobs: queue.SimpleQueue[Pending | None] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
+        self.waiting: collections.deque[Pending] = collections.deque()  # not yet sent, in input order
+        self._lanes: list[_Lane] = []
         self._alive: set[Worker] = set()
-        self._lock = threading.Lock()
-        self.closed = threading.Event()
-        self.loop: asyncio.AbstractEventLoop | None = None
+        self.closed = False
 
     async def convert(self, job: Job) -> Result:
-        self.loop = asyncio.get_running_loop()
-        if not self._threads:
-            for number in range(self.size):
-                lane = _Lane(self)
-                thread = threading.Thread(target=lane.serve, daemon=True, name=f"newsdown-pool-{number}")
-                thread.start()
-                self._threads.append(thread)
-        future: asyncio.Future[Result] = self.loop.create_future()
-        self.jobs.put((job, future))
+        loop = asyncio.get_running_loop()
+        if not self._lanes:
+            self._lanes = [_Lane(self, loop) for _ in range(self.size)]
+        future: asyncio.Future[Result] = loop.create_future()
+        self.waiting.append((job, future))
+        self.dispatch()
         return await future
 
+    def dispatch(self) -> None:
+        """Send waiting jobs, each to the least busy lane that can take it."""
+        while self.waiting and not self.closed:
+            job, future = self.waiting[0]
+            if future.cancelled():
+                self.waiting.popleft()
+                continue
+            lanes = [lane for lane in self._lanes if lane.can_take(job)]
+            if not lanes:
+                return
+            min(lanes, key=lambda lane: len(lane.sent)).send(self.waiting.popleft())
+
     def start(self) -> Worker:
-        with self._lock:
-            if self.closed.is_set():
-                raise RuntimeError("the pool is closed")
-            worker = Worker(self._context, self.doc_timeout)
-            self._alive.add(worker)
-            return worker
+        if self.closed:
+            raise RuntimeError("the pool is closed")
+        worker = Worker(self._context, self.doc_timeout)
+        self._alive.add(worker)
+        return worker
 
     def retire(self, worker: Worker, *, gently: bool) -> None:
-        with self._lock:
-            self._alive.discard(worker)
+        self._alive.discard(worker)
         worker.stop() if gently else worker.kill()
 
-    def settle(self, future: asyncio.Future[Result], result: Result) -> None:
-        assert self.loop is not None
-        self.loop.call_soon_threadsafe(_settle, future, result)
-
     def close(self) -> None:
-        """Stop every worker (busy ones at once: their documents are abandoned) and the threads.
-
-        Only a worker's own thread closes its pipe. Closed here as well, while that thread still uses
-        it, a descriptor could be closed twice: the second time, whichever file took its number.
-        """
-        self.closed.set()
-        with self._lock:
-            alive = list(self._alive)
-        for worker in alive:
-            worker.interrupt()
-        for _ in self._threads:
-            self.jobs.put(None)
-        for thread in self._threads:
-            thread.join(10)
+        """Stop every worker; the documents still in them are abandoned."""
+        self.closed = True
+        for lane in self._lanes:
+            lane.close()
+        for worker in list(self._alive):
+            self.retire(worker, gently=False)
 
 
 class _Lane:
-    """One pool thread: its worker, and the jobs sent to it whose results have not come back.
+    """One worker and the jobs sent to it whose results have not come back, oldest first.
 
     The worker holds up to DEPTH jobs, so it starts the next as soon as it has sent a result,
-    without waiting for this thread to wake up and answer. Only a job that carries no bytes (a file
-    the worker reads itself) goes to a busy worker: a big one could fill the pipe while the worker
-    fills the other way with its result, and both would wait forever.
+    without waiting for the parent to answer. Only a job that carries no bytes (a file the worker
+    reads itself, a few hundred bytes) goes to a busy worker: a big job could fill the pipe while
+    the worker fills it the other way with its result, and both would wait forever.
     """
 
-    def __init__(self, pool: WorkerPool) -> None:
+    def __init__(self, pool: WorkerPool, loop: asyncio.AbstractEventLoop) -> None:
         self.pool = pool
+        self.loop = loop
         self.worker: Worker | None = None
-        self.sent: collections.deque[Pending] = collections.deque()  # in the worker, oldest first
-        self.waiting: collections.deque[Pending] = collections.deque()  # taken, not yet sent
+        self.sent: collections.deque[Pending] = collections.deque()
+        self._watchdog: asyncio.TimerHandle | None = None
 
-    def serve(self) -> None:
+    def can_take(self, job: Job) -> bool:
+        if not self.sent:
+            return True
+        assert self.worker is not None
+        return len(self.sent) < DEPTH and job.source is None and self.worker.sent < TASKS_PER_WORKER
+
+    def send(self, item: Pending) -> None:
+        if self.worker is not None and self.worker.sent >= TASKS_PER_WORKER:
+            self._retire(gently=True)  # idle, since can_take() said so: replaced by a fresh one
         try:
-            while self._fill():
-                if self.sent:
-                    self._receive()
-        except RuntimeError:  # the event loop is closed: the run is over
-            pass
-        finally:
-            if self.worker is not None:
-                self.pool.retire(self.worker, gently=not self.sent)
-
-    def _fill(self) -> bool:
-        """Send jobs while the worker has room; False once the pool closes."""
-        while len(self.sent) < DEPTH and not self.pool.closed.is_set():
-            if self.worker is not None and self.worker.sent >= TASKS_PER_WORKER:
-                if self.sent:
-                    return True  # its last results first, then a fresh worker
-                self.pool.retire(self.worker, gently=True)
-                self.worker = None
-            item = self._next()
-            if item is None:
-                return bool(self.sent) or not self.pool.closed.is_set()
-            if self.sent and item[0].source is not None:
-                self.waiting.appendleft(item)  # for an idle worker
-                return True
-            self._send(item)
-        return not self.pool.closed.is_set()
-
-    def _next(self) -> Pending | None:
-        """The next job to send: one left over, else from the queue (waiting only if idle)."""
-        while True:
-            if self.waiting:
-                item: Pending | None = self.waiting.popleft()
-            elif self.sent:
-                try:
-                    item = self.pool.jobs.get_nowait()
-                except queue.Empty:
-                    return None
-            else:
-                item = self.pool.jobs.get()
-            if item is None:  # close(): the pool stops
-                return None
-            if not item[1].cancelled():
-                return item
-
-    def _send(self, item: Pending) -> None:
-        try:
-            self.worker = self.worker or self.pool.start()
+            worker = self.worker or self._start()
         except OSError as error:  # cannot fork: too many processes, no memory
             reason = f"cannot start a worker process: {error.strerror or error}"
-            self.pool.settle(item[1], Result(code=ExitCode.PARTIAL, message=reason))
+            _settle(item[1], Result(code=ExitCode.PARTIAL, message=reason))
             return
         self.sent.append(item)
         try:
-            self.worker.send(item[0])
+            worker.send(item[0])
         except _CrashedError:
             self._lose_worker(Result(code=ExitCode.INPUT, message=CRASHED))
+            return
+        if len(self.sent) == 1:
+            self._arm()
 
-    def _receive(self) -> None:
-        """Wait for the oldest job's result. Every failure becomes a Result: an unsettled future
-        would stall the batch."""
+    def _start(self) -> Worker:
+        worker = self.worker = self.pool.start()
+        self.loop.add_reader(worker.connection.fileno(), self._readable)
+        return worker
+
+    def _readable(self) -> None:
+        """The oldest job's result has come, or the worker died. Every failure becomes a Result:
+        an unsettled future would stall the batch."""
         assert self.worker is not None
         try:
-            result = self.worker.receive(self.pool.watchdog)
-        except _TimedOutError:
-            self._lose_worker(timed_out(self.pool.doc_timeout))
+            result = self.worker.receive()
         except _CrashedError:
             self._lose_worker(Result(code=ExitCode.INPUT, message=CRASHED))
         except Exception as error:  # noqa: BLE001  # a bug here must fail one document, not hang the run
             self._lose_worker(Result(code=ExitCode.PARTIAL, message=f"internal error ({error!r})"))
         else:
-            self.pool.settle(self.sent.popleft()[1], result)
+            self._disarm()
+            _settle(self.sent.popleft()[1], result)
+            if self.sent:
+                self._arm()  # the next job started when this result was sent: before now
+        self.pool.dispatch()
+
+    def _hung(self) -> None:
+        self._watchdog = None
+        self._lose_worker(timed_out(self.pool.doc_timeout))
+        self.pool.dispatch()
+
+    def _arm(self) -> None:
+        if self.pool.watchdog is not None:
+            self._watchdog = self.loop.call_later(self.pool.watchdog, self._hung)
+
+    def _disarm(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
 
     def _lose_worker(self, result: Result) -> None:
-        """The worker died or hung on its oldest job, which gets `result`; the jobs behind it go to
-        the next worker."""
-        assert self.worker is not None
-        self.pool.retire(self.worker, gently=False)
-        self.worker = None
-        self.pool.settle(self.sent.popleft()[1], result)
-        self.waiting.extendleft(reversed(self.sent))
+        """The worker died or hung on its oldest job, which gets `result`; the jobs behind it go
+        back to the front of the queue, for the next worker."""
+        self._retire(gently=False)
+        _settle(self.sent.popleft()[1], result)
+        self.pool.waiting.extendleft(reversed(self.sent))
         self.sent.clear()
+
+    def _retire(self, *, gently: bool) -> None:
+        self._disarm()
+        if self.worker is not None:
+            self.loop.remove_reader(self.worker.connection.fileno())
+            self.pool.retire(self.worker, gently=gently)
+            self.worker = None
+
+    def close(self) -> None:
+        self._retire(gently=not self.sent)
 
 
 def _settle(future: asyncio.Future[Result], result: Result) -> None:

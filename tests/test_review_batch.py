@@ -301,7 +301,8 @@ def test_messages_on_a_terminal_start_their_own_line(tmp_path: Path) -> None:
 # Bug: WorkerPool.close() closed busy workers' pipes from the main thread while their own threads,
 # woken by the kill, closed them too: "OSError: Bad file descriptor" in a pool thread now and then
 # (seen after `| head -1`), or worse, a descriptor number already reused by another file closed.
-def test_only_a_workers_own_thread_closes_its_pipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+# The pool now has no threads: every pipe is closed once, on the event loop's thread.
+def test_pipes_are_closed_on_the_event_loops_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pages = small_pages(tmp_path / "pages", 200)
     closers: list[str] = []
     real_close = Connection.close
@@ -323,7 +324,7 @@ def test_only_a_workers_own_thread_closes_its_pipe(tmp_path: Path, monkeypatch: 
 
     asyncio.run(convert_then_close())
     assert closers
-    assert all(name.startswith("newsdown-pool-") for name in closers), closers
+    assert set(closers) == {threading.current_thread().name}, closers
 
 
 @pytest.mark.parametrize("verbosity", [0, 2])
