@@ -66,7 +66,8 @@ def parse_html(text: str, utf8: bytes | None = None) -> lxml.html.HtmlElement:
 def link_base(tree: lxml.html.HtmlElement, url: str | None) -> str | None:
     """The URL the page's relative links resolve against: its `<base href>`, itself relative to the
     page's URL, or the page's URL."""
-    base = tree.find(".//base[@href]")
+    # iter() filters by tag in C; an ElementPath predicate ("//base[@href]") tests every element in Python.
+    base = next((element for element in tree.iter("base") if element.get("href") is not None), None)
     href = (base.get("href") or "").strip() if base is not None else ""
     if not href:
         return url

@@ -10,14 +10,15 @@ their answer, each checked against the original by tests/test_fast_paths.py:
 - class and id words are matched case-insensitively by lowercasing them (caseless.py);
 - text lengths are counted from the words and the whitespace runs between them, without `clean`'s
   three regexes over the whole text unless a run mixes in tabs or other whitespace;
-- paragraph scoring leaves out the debug descriptions upstream formats for every candidate, logged
-  or not.
+- paragraph scoring, and the rest of `summary` while debug logging is off, leave out the debug
+  descriptions upstream formats for every candidate, logged or not.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import logging
 import re
 from typing import Any
 
@@ -46,7 +47,6 @@ HOLDS_CONTENT = etree.XPath(
 )
 # Past this length readability's first regex (runs of 255 spaces) could apply.
 SHORT_TEXT = 255
-SPACING = re.compile(r"\n|\t|  ")
 # Whitespace that `clean` does not fold into a single space with its neighbours: all but space and
 # newline (a tab is folded only after a space). str.split() and the regex \s agree on what is whitespace.
 ODD_SPACES = "".join(  # U+3000, the ideographic space, is the last whitespace character
@@ -72,7 +72,7 @@ def cleaned_length(text: str) -> int:
     (a no-break space, say) can keep more than one character: such runs are looked for only in texts
     that have odd whitespace at all, and only inside lines, so tab-indented markup costs no regex.
     """
-    if len(text) < SHORT_TEXT and not SPACING.search(text):
+    if len(text) < SHORT_TEXT and "\n" not in text and "\t" not in text and "  " not in text:
         return len(text.strip())
     words = text.split()
     if not words:
@@ -109,6 +109,10 @@ def _feature_weight(feature: str) -> int:
     return 25 * (bool(POSITIVE.search(feature)) - bool(NEGATIVE.search(feature)))
 
 
+def _undescribed(element: lxml.html.HtmlElement) -> str:
+    return ""
+
+
 class Readability(Document):  # type: ignore[misc]
     """readability-lxml's Document on a parsed tree, keeping the article element."""
 
@@ -138,12 +142,19 @@ class Readability(Document):  # type: ignore[misc]
         # text_length, which runs clean()'s three regexes over the whole text; ours gives the same
         # lengths (tests/test_fast_paths.py), so it stands in while summary runs. Any other caller
         # meanwhile gets the same answers.
-        upstream = readability.readability.text_length
-        readability.readability.text_length = text_length
+        #
+        # Upstream also formats a debug message for most elements it weighs (a description of the
+        # element and its parent, its text), logged or not: while debug logging is off, the
+        # describing functions, whose results only go into those messages, return nothing.
+        stand_ins: dict[str, Any] = {"text_length": text_length}
+        if not readability.readability.log.isEnabledFor(logging.DEBUG):
+            stand_ins |= {"describe": _undescribed, "text_content": _undescribed}
+        upstream = {name: getattr(readability.readability, name) for name in stand_ins}
+        vars(readability.readability).update(stand_ins)
         try:
             return str(super().summary(html_partial, keep_all_images))
         finally:
-            readability.readability.text_length = upstream
+            vars(readability.readability).update(upstream)
 
     def get_clean_html(self) -> str:
         self.article = self.html
