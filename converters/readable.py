@@ -26,7 +26,7 @@ import lxml.html
 import readability.readability
 from lxml import etree
 from readability import Document
-from readability.readability import REGEXES, fragment_fromstring
+from readability.readability import REGEXES
 
 from newsdown.converters.caseless import Caseless
 from newsdown.converters.extract import HTML_PARSER
@@ -193,11 +193,12 @@ class Readability(Document):  # type: ignore[misc]
             self._wrap_inline_runs(elem)
 
     def _wrap_inline_runs(self, elem: lxml.html.HtmlElement) -> None:
-        """Upstream's second pass: loose text and runs of inline children become paragraphs."""
+        """Upstream's second pass: loose text and runs of inline children become paragraphs (made
+        directly, where upstream parses "<p/>" for each, ten times the cost)."""
         children = list(elem)
         paragraph = None
         if elem.text and elem.text.strip():
-            paragraph = fragment_fromstring("<p/>")
+            paragraph = HTML_PARSER.makeelement("p")
             paragraph.text = elem.text
             elem.text = None
             elem.insert(0, paragraph)
@@ -206,12 +207,12 @@ class Readability(Document):  # type: ignore[misc]
                 paragraph = None
                 continue
             if paragraph is None:
-                paragraph = fragment_fromstring("<p/>")
+                paragraph = HTML_PARSER.makeelement("p")
                 child.addprevious(paragraph)
             paragraph.append(child)
         for position, child in reversed(list(enumerate(elem))):
             if child.tail and child.tail.strip():
-                loose = fragment_fromstring("<p/>")
+                loose = HTML_PARSER.makeelement("p")
                 loose.text = child.tail
                 child.tail = None
                 elem.insert(position + 1, loose)
