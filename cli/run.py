@@ -448,23 +448,29 @@ class Feed:
     def __init__(self, specs: Iterator[InputSpec], limit: int) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[object] = asyncio.Queue()
-        # One token per input that may be read ahead; a SimpleQueue (in C) rather than a Semaphore,
-        # whose Python-level Condition cost as much per input as the rest of the hand-over.
-        self._room: queue.SimpleQueue[None] = queue.SimpleQueue()
-        for _ in range(limit):
-            self._room.put(None)
+        # Room to read ahead goes back to the reading thread in handfuls, not one input at a time:
+        # each hand-over wakes that thread, and with every core busy converting, waking it costs
+        # more than reading an input. A SimpleQueue (in C) of counts, rather than a Semaphore, whose
+        # Python-level Condition cost as much per input as the rest of the hand-over.
+        self._room: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._room.put(limit)
+        self._handful = max(1, limit // 2)
+        self._taken = 0  # inputs handed to the consumer whose room has not gone back yet
         self._stopped = threading.Event()
         self._specs = specs
         threading.Thread(target=self._pump, daemon=True, name="newsdown-inputs").start()
 
     def _pump(self) -> None:
+        room = 0
         try:
             for spec in self._specs:
-                while not self._take_room():
+                while not room:
+                    room = self._take_room()
                     if self._stopped.is_set():
                         return
                 if self._stopped.is_set():
                     return
+                room -= 1
                 self._loop.call_soon_threadsafe(self._queue.put_nowait, spec)
             self._loop.call_soon_threadsafe(self._queue.put_nowait, self._END)
         except RuntimeError:  # the loop is closed: the run is over
@@ -473,18 +479,20 @@ class Feed:
             with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
 
-    def _take_room(self) -> bool:
+    def _take_room(self) -> int:
         try:
-            self._room.get(timeout=0.2)
+            return self._room.get(timeout=0.2)
         except queue.Empty:
-            return False
-        return True
+            return 0
 
     async def get(self) -> InputSpec | None:
         item = await self._queue.get()
         if item is self._END:
             return None
-        self._room.put(None)
+        self._taken += 1
+        if self._taken >= self._handful:
+            self._room.put(self._taken)
+            self._taken = 0
         if isinstance(item, BaseException):
             raise item
         assert isinstance(item, InputSpec)

@@ -7,6 +7,7 @@ is checked here against the original, on random trees built to hit their edge ca
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from pathlib import Path
 
@@ -296,6 +297,7 @@ def test_parsing_the_utf8_bytes_gives_the_tree_parsing_the_text_gives(page: Path
 
 
 UPSTREAM_TEXT_LENGTH = readability.readability.text_length
+UPSTREAM_DESCRIBE = readability.readability.describe
 
 
 @pytest.mark.parametrize("page", PAGES[:20], ids=lambda page: page.name)
@@ -309,3 +311,16 @@ def test_summary_puts_upstreams_text_length_back() -> None:
     page = PAGES[-1].read_text(encoding="utf-8", errors="replace")
     Readability(parse_html(page)).summary(html_partial=True)
     assert readability.readability.text_length is UPSTREAM_TEXT_LENGTH
+
+
+def test_summary_puts_upstreams_debug_descriptions_back() -> None:
+    page = PAGES[-1].read_text(encoding="utf-8", errors="replace")
+    Readability(parse_html(page)).summary(html_partial=True)
+    assert readability.readability.describe is UPSTREAM_DESCRIBE
+
+
+def test_debug_logging_still_describes_the_candidates(caplog: pytest.LogCaptureFixture) -> None:
+    page = "<html><body><div id='story'>" + "<p>A sentence, and more, to score it.</p>" * 5
+    with caplog.at_level(logging.DEBUG, logger="readability.readability"):
+        Readability(parse_html(page + "</div></body></html>")).summary(html_partial=True)
+    assert any("Top 5" in message and ">#story" in message for message in caplog.messages)
