@@ -269,7 +269,9 @@ def finish(
             # A file's name does not depend on its result: claim it even if the file fails, so the
             # inputs after it get the same names in every run and a resumed run skips the right ones.
             target = plan.claim(file_output(spec, extension))
-            if target.exists() and not settings.force:
+            # A converted file is written only if its name is free (write_atomically makes sure, in
+            # one step); a skipped one is checked here, under the name it finally got.
+            if isinstance(result, _Preskip) and target.exists() and not settings.force:
                 raise TargetExistsError(f"{target} exists (use --force to overwrite)")
         if isinstance(result, _Preskip):
             result = redo(spec)  # its name was taken by another input of this run: convert after all
