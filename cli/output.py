@@ -154,13 +154,32 @@ def create_temporary(target: Path) -> tuple[int, Path]:
     """A new, exclusively created file beside the target. Unlike mkstemp's (0600), it gets the
     permissions the user's umask gives new files, which the published output keeps."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    prefix = temporary_prefix(target, os.getpid())
     for _ in range(TEMPORARY_ATTEMPTS):
-        temporary = target.with_name(f".{target.name[:50]}.{os.getpid()}-{next(_temporary_numbers)}.tmp")
+        temporary = target.with_name(f"{prefix}{next(_temporary_numbers)}.tmp")
         try:
             return os.open(temporary, flags, 0o666), temporary
         except FileExistsError:  # left by an earlier run that was killed: pick the next number
             continue
     raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def temporary_prefix(target: Path, pid: int) -> str:
+    """How the temporary files of process `pid` beside `target` are named, up to a number."""
+    return f".{target.name[:50]}.{pid}-"
+
+
+def remove_temporaries(target: Path, pid: int) -> None:
+    """Delete what a killed process `pid` may have left half-written beside `target`."""
+    prefix = temporary_prefix(target, pid)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:  # no folder: nothing was written
+        return
+    for name in names:
+        if name.startswith(prefix) and name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                os.unlink(target.parent / name)
 
 
 def _publish(temporary: Path, target: Path, *, force: bool) -> None:

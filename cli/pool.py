@@ -4,8 +4,11 @@ worker processes with a time limit per document.
 A worker is a process of its own with a pipe, which the parent's event loop keeps fed with up to
 DEPTH jobs (a _Lane). The worker cuts a document off at --doc-timeout itself; one that does
 not answer a little after that is killed and replaced, and the document fails with "took longer
-than N s"; the batch goes on. Only the parent writes files and stdout, so naming and output order
-stay deterministic.
+than N s"; the batch goes on. The parent names every output, in input order, so names stay
+deterministic; a job whose name it settled before sending it (a file under --output-dir) carries
+that name, and the worker writes the file itself, which keeps the parent, on a core the workers
+need, to a small share of the work. Everything else (stdout, names from headlines) the parent
+writes, in input order.
 """
 
 from __future__ import annotations
@@ -15,16 +18,19 @@ import collections
 import contextlib
 import json
 import multiprocessing
+import os
 import signal
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Literal
 
 from newsdown.cli.deadline import DocumentTimeoutError, time_limit
 from newsdown.cli.exitcodes import ExitCode
-from newsdown.converters.errors import InputError, NewsdownError
+from newsdown.cli.output import TargetExistsError, remove_temporaries, write_atomically
+from newsdown.converters.errors import InputError, NewsdownError, OutputError
 from newsdown.converters.model import Article, Options, Source
 
 OutputFormat = Literal["markdown", "json", "text"]
@@ -58,13 +64,18 @@ class Job:
     front_matter: bool = True
     explain: bool = False
     debug: bool = False  # keep the traceback of an internal error (-vv)
+    target: str | None = None  # the output file, if named before converting: written where converted
+    force: bool = False  # replace an existing target
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Result:
-    """What became of a Job: the rendered text, or an exit code and a one-line reason."""
+    """What became of a Job: the rendered text (or its target written), or an exit code and a
+    one-line reason; a target that exists already without --force is skipped, not converted."""
 
     text: str | None = None
+    written: bool = False
+    skipped: bool = False
     title: str | None = None
     removed: tuple[tuple[str, str], ...] = ()  # (rule, text) for --explain
     code: ExitCode = ExitCode.OK
@@ -73,7 +84,7 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.text is not None
+        return self.text is not None or self.written
 
 
 Pending = tuple[Job, "asyncio.Future[Result]"]
@@ -102,8 +113,6 @@ def convert_job(job: Job) -> Result:
 
 
 def convert_article(job: Job) -> Article:
-    from pathlib import Path
-
     from newsdown.converters import fetch
     from newsdown.converters.pipeline import convert_source
 
@@ -139,6 +148,23 @@ def convert_within(job: Job, seconds: float) -> Result:
         return Result(code=ExitCode(error.exit_code), message=str(error))
 
 
+def run_job(job: Job, seconds: float) -> Result:
+    """convert_within, and the result written to the job's target if it has one (after the time
+    limit: an alarm between publishing the file and returning would fail a written document)."""
+    if job.target is not None and not job.force and os.path.exists(job.target):
+        return Result(skipped=True, message=f"{job.target} exists (use --force to overwrite)")
+    result = convert_within(job, seconds)
+    if job.target is None or result.text is None:
+        return result
+    try:
+        write_atomically(Path(job.target), result.text, force=job.force)
+    except TargetExistsError as error:  # created since the check above
+        return Result(skipped=True, message=str(error))
+    except OutputError as error:
+        return Result(code=ExitCode(error.exit_code), message=str(error))
+    return replace(result, text=None, written=True)
+
+
 def worker_main(connection: Connection, doc_timeout: float) -> None:
     """A worker's life: convert jobs from the pipe until told to stop (None) or the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
@@ -150,7 +176,7 @@ def worker_main(connection: Connection, doc_timeout: float) -> None:
         if job is None:
             return
         try:
-            connection.send(convert_within(job, doc_timeout))
+            connection.send(run_job(job, doc_timeout))
         except (BrokenPipeError, OSError):
             return
 
@@ -358,8 +384,14 @@ class _Lane:
         self._disarm()
         if self.worker is not None:
             self.loop.remove_reader(self.worker.connection.fileno())
+            pid = self.worker.process.pid
             self.pool.retire(self.worker, gently=gently)
             self.worker = None
+            if not gently and pid is not None:
+                # Killed, perhaps in the middle of writing an output: no half-written file stays.
+                for job, _ in self.sent:
+                    if job.target is not None:
+                        remove_temporaries(Path(job.target), pid)
 
     def close(self) -> None:
         self._retire(gently=not self.sent)

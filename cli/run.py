@@ -5,8 +5,10 @@ run() takes its streams as arguments so tests can drive it without a terminal or
 One input is converted right here. A batch (several inputs) runs on one event loop: inputs are
 read lazily (a folder walk or --input-list never held whole), URLs fetched concurrently and
 politely (converters/web.py), documents converted in worker processes with --jobs above 1
-(cli/pool.py), and at most a window of inputs is in flight, so memory stays bounded. Results
-are written and printed here, in input order, so names and stdout are deterministic.
+(cli/pool.py), and at most a window of inputs is in flight, so memory stays bounded. Names are
+claimed here, in input order, so they are deterministic: a file's before it is converted, if no
+input ahead of it still waits for its name (a URL's comes from its headline), so whoever converts
+the file writes it; the rest at the end, here, where stdout is written too, in input order.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import functools
 import io
 import itertools
 import json
@@ -22,7 +23,7 @@ import os
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final, Literal, TextIO
@@ -32,7 +33,7 @@ from newsdown.cli.deadline import interruptible
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.inputs import InputSpec, expand_inputs
 from newsdown.cli.output import EXTENSIONS, OutputPlan, TargetExistsError, relative_output, write_atomically
-from newsdown.cli.pool import Job, Result, WorkerPool, convert_within
+from newsdown.cli.pool import Job, Result, WorkerPool, run_job
 from newsdown.cli.report import Outcome, Report
 from newsdown.cli.summary import FailedList, ProgressLine, print_summary
 from newsdown.converters.errors import InputError, NewsdownError, OutputError
@@ -82,12 +83,9 @@ class Streams:
     stderr: TextIO
 
 
-class _Preskip:
-    """A file input whose output already exists: not converted unless its final name differs."""
-
-
-PRESKIP: Final = _Preskip()
-Redo = Callable[[InputSpec], Result]
+# A file input's output name, claimed before converting it; an OutputError if it cannot have one
+# (a symlink out of --output-dir); None if it is claimed afterwards, or it has no name at all.
+EarlyName = Path | OutputError | None
 
 
 def run(arguments: Iterable[str], settings: Settings, streams: Streams) -> ExitCode:
@@ -186,20 +184,19 @@ def convert_one(
     spec: InputSpec, settings: Settings, streams: Streams, messages: Messages, plan: OutputPlan | None
 ) -> Outcome:
     """Read, convert and write one input in this process; every expected failure becomes an Outcome."""
-
-    def redo(spec: InputSpec) -> Result:
-        return convert_here(spec, settings, streams)
-
-    first: Result | _Preskip = PRESKIP if exists_already(spec, settings, plan) else redo(spec)
-    return finish(spec, first, settings, streams, messages, plan, redo)
+    early = name_early(spec, settings, plan)
+    result = convert_here(spec, settings, streams, early)
+    return finish(spec, result, settings, streams, messages, plan, early)
 
 
-def convert_here(spec: InputSpec, settings: Settings, streams: Streams) -> Result:
+def convert_here(spec: InputSpec, settings: Settings, streams: Streams, early: EarlyName) -> Result:
     """Read or fetch, then convert, all in this process (the time limit by SIGALRM)."""
     from newsdown.converters import fetch
 
     try:
         source = None
+        if isinstance(early, OutputError):
+            raise early
         if spec.kind == "invalid":
             raise InputError(spec.problem)
         if spec.kind == "url":
@@ -216,16 +213,16 @@ def convert_here(spec: InputSpec, settings: Settings, streams: Streams) -> Resul
             source = fetch.read_stream(streams.stdin, max_bytes=settings.max_bytes)
     except NewsdownError as error:
         return Result(code=ExitCode(error.exit_code), message=str(error))
-    return convert_with_limit(make_job(spec, settings, source), settings)
+    return convert_with_limit(make_job(spec, settings, source, early), settings)
 
 
 def convert_with_limit(job: Job, settings: Settings) -> Result:
     """Convert in this process: at most --doc-timeout, and at once stoppable by Ctrl-C."""
     with interruptible():
-        return convert_within(job, settings.doc_timeout)
+        return run_job(job, settings.doc_timeout)
 
 
-def make_job(spec: InputSpec, settings: Settings, source: Source | None) -> Job:
+def make_job(spec: InputSpec, settings: Settings, source: Source | None, early: EarlyName) -> Job:
     return Job(
         origin=spec.origin,
         path=str(spec.path) if source is None and spec.path is not None else None,
@@ -236,60 +233,73 @@ def make_job(spec: InputSpec, settings: Settings, source: Source | None) -> Job:
         front_matter=settings.front_matter,
         explain=settings.explain,
         debug=settings.verbosity >= 2,
+        target=str(early) if isinstance(early, Path) else None,
+        force=settings.force,
     )
 
 
-@functools.lru_cache(maxsize=1024)  # above the inputs in flight; a miss only recomputes the path
-def file_output(spec: InputSpec, extension: str) -> Path:
-    """A file input's output path under --output-dir, asked for before and after converting it."""
-    return relative_output(spec, None, extension)
-
-
-def exists_already(spec: InputSpec, settings: Settings, plan: OutputPlan | None) -> bool:
-    """A file input whose output is there already needs no converting (a resumed batch)."""
-    if plan is None or spec.kind != "file" or settings.force:
-        return False
-    return (plan.root / file_output(spec, EXTENSIONS[settings.format])).exists()
+def name_early(spec: InputSpec, settings: Settings, plan: OutputPlan | None) -> EarlyName:
+    """A file's output name does not depend on its result: claimed before converting it, the name
+    goes with the job, and a resumed batch skips the file without converting it. Claimed even if
+    the file then fails, so the inputs after it get the same names in every run."""
+    if plan is None or spec.kind != "file":
+        return None
+    try:
+        return plan.claim(relative_output(spec, None, EXTENSIONS[settings.format]))
+    except OutputError as error:
+        return error
 
 
 def finish(
     spec: InputSpec,
-    result: Result | _Preskip,
+    result: Result,
     settings: Settings,
     streams: Streams,
     messages: Messages,
     plan: OutputPlan | None,
-    redo: Redo,
+    early: EarlyName,
 ) -> Outcome:
     """Name, write or print one input's result, in input order; say what became of it."""
-    extension = EXTENSIONS[settings.format]
-    target = None
+    target = early if isinstance(early, Path) else None
     try:
-        if plan is not None and spec.kind == "file":
-            # A file's name does not depend on its result: claim it even if the file fails, so the
-            # inputs after it get the same names in every run and a resumed run skips the right ones.
-            target = plan.claim(file_output(spec, extension))
-            # A converted file is written only if its name is free (write_atomically makes sure, in
-            # one step); a skipped one is checked here, under the name it finally got.
-            if isinstance(result, _Preskip) and target.exists() and not settings.force:
-                raise TargetExistsError(f"{target} exists (use --force to overwrite)")
-        if isinstance(result, _Preskip):
-            result = redo(spec)  # its name was taken by another input of this run: convert after all
-        if not result.ok or result.text is None:
+        if early is None and spec.kind == "file":
+            target = name_late_file(spec, settings, plan)
+        if result.skipped:
+            raise TargetExistsError(result.message)
+        if not result.ok:
             if result.details:
                 messages.debug(result.details)  # above the progress line, like the other messages
             return failed(spec, result.code, result.message, settings, streams)
         if settings.explain:
             for rule, text in result.removed:
                 messages.explain(spec.origin, rule, text)
-        if plan is not None and target is None:
-            target = plan.claim(relative_output(spec, result.title, extension))
-        deliver(result.text, settings, streams, target)
+        if result.text is not None:  # not written by whoever converted it
+            if plan is not None and target is None:
+                target = plan.claim(relative_output(spec, result.title, EXTENSIONS[settings.format]))
+            deliver(result.text, settings, streams, target)
     except TargetExistsError as error:
         return Outcome(origin=spec.origin, status="skipped", message=str(error), output=target)
     except NewsdownError as error:
         return failed(spec, ExitCode(error.exit_code), str(error), settings, streams)
     return Outcome(origin=spec.origin, status="converted", output=target or settings.output_file)
+
+
+def name_late_file(spec: InputSpec, settings: Settings, plan: OutputPlan | None) -> Path | None:
+    """The name of a file converted before it could have one, claimed now, failed or not."""
+    early = name_early(spec, settings, plan)
+    if isinstance(early, OutputError):
+        raise early
+    return early
+
+
+@dataclass(frozen=True, slots=True)
+class InFlight:
+    """An input of a batch on its way: read, fetched or converted by its task."""
+
+    spec: InputSpec
+    early: EarlyName
+    named_late: bool  # its name is claimed once it is converted (from its headline, for a URL)
+    task: asyncio.Task[Result]
 
 
 class Batch:
@@ -314,21 +324,17 @@ class Batch:
         self.window = max(WINDOW_PER_JOB * settings.jobs, MIN_WINDOW)
         self._exits = contextlib.AsyncExitStack()
         self._fetcher: Fetcher | None = None
+        self._unnamed = 0  # inputs in flight whose names are claimed only once they are converted
 
     async def run(self, specs: Iterator[InputSpec]) -> None:
         feed = Feed(specs, self.window)
-        pending: asyncio.Queue[tuple[InputSpec, asyncio.Task[Result | _Preskip]] | None]
-        pending = asyncio.Queue(self.window)
+        pending: asyncio.Queue[InFlight | None] = asyncio.Queue(self.window)
         producer = asyncio.create_task(self._produce(feed, pending))
         try:
             with ProgressLine(self.streams.stderr, self.settings.progress) as progress:
                 self.messages = dataclasses.replace(self.messages, stream=progress.stream)
                 while (item := await pending.get()) is not None:
-                    spec, task = item
-                    outcome = finish(
-                        spec, await task, self.settings, self.streams, self.messages, self.plan, self._redo
-                    )
-                    self._record(outcome)
+                    self._record(await self._finish(item))
                     progress.advance()
             await producer
         finally:
@@ -337,18 +343,16 @@ class Batch:
             while not pending.empty():
                 left = pending.get_nowait()
                 if left is not None:
-                    left[1].cancel()
+                    left.task.cancel()
             with contextlib.suppress(BaseException):
                 await self._exits.aclose()
             if self.pool is not None:
                 self.pool.close()
 
-    async def _produce(
-        self, feed: Feed, pending: asyncio.Queue[tuple[InputSpec, asyncio.Task[Result | _Preskip]] | None]
-    ) -> None:
+    async def _produce(self, feed: Feed, pending: asyncio.Queue[InFlight | None]) -> None:
         try:
             while (spec := await feed.get()) is not None:
-                await pending.put((spec, asyncio.create_task(self._prepare(spec))))
+                await pending.put(self._start(spec))
         except asyncio.CancelledError:
             raise
         except BaseException:
@@ -356,11 +360,25 @@ class Batch:
             raise
         await pending.put(None)
 
-    async def _prepare(self, spec: InputSpec) -> Result | _Preskip:
-        if exists_already(spec, self.settings, self.plan):
-            return PRESKIP
+    async def _finish(self, item: InFlight) -> Outcome:
+        result = await item.task
+        outcome = finish(item.spec, result, self.settings, self.streams, self.messages, self.plan, item.early)
+        self._unnamed -= item.named_late
+        return outcome
+
+    def _start(self, spec: InputSpec) -> InFlight:
+        """Name the input now if it can be (in input order: every input ahead of it has its name),
+        and start reading and converting it."""
+        early = name_early(spec, self.settings, self.plan) if not self._unnamed else None
+        named_late = early is None and self.plan is not None and spec.kind != "invalid"
+        self._unnamed += named_late
+        return InFlight(spec, early, named_late, asyncio.create_task(self._prepare(spec, early)))
+
+    async def _prepare(self, spec: InputSpec, early: EarlyName) -> Result:
         source = None
         try:
+            if isinstance(early, OutputError):
+                raise early
             if spec.kind == "invalid":
                 raise InputError(spec.problem)
             if spec.kind == "url":
@@ -369,15 +387,10 @@ class Batch:
                 source = await read_stdin(self.streams.stdin, self.settings.max_bytes)
         except NewsdownError as error:
             return Result(code=ExitCode(error.exit_code), message=str(error))
-        job = make_job(spec, self.settings, source)
+        job = make_job(spec, self.settings, source, early)
         if self.pool is not None:
             return await self.pool.convert(job)
         return convert_with_limit(job, self.settings)
-
-    def _redo(self, spec: InputSpec) -> Result:
-        if spec.kind == "file":
-            return convert_with_limit(make_job(spec, self.settings, None), self.settings)
-        return Result(code=ExitCode.INPUT, message="cannot be read twice")
 
     async def _web(self) -> Fetcher:
         from newsdown.converters.web import Fetcher, WebSettings

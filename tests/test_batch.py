@@ -234,3 +234,38 @@ def test_input_list_from_stdin_mixes_files_urls_and_refused_schemes(
     assert [r["input"] for r in records] == [str(PAGE), url, "file:///etc/passwd"]
     assert [r["ok"] for r in records] == [True, True, False]
     assert records[2]["error"]["code"] == 4
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_names_follow_input_order_when_a_slow_url_is_ahead_of_a_file(
+    http_server: LocalServer, tmp_path: Path, jobs: str
+) -> None:
+    # The URL's name comes from its headline, known only once it is fetched (late, here); the file
+    # behind it, named like that headline, must still get the name after it, as in input order.
+    url = http_server.route("/story", body=small_page(7).encode(), headers=HTML, delay=1.0)
+    page = tmp_path / "story-number-7.html"
+    page.write_text(small_page(8))
+    out = tmp_path / "out"
+    listing = tmp_path / "inputs.txt"
+    listing.write_text(f"{url}\n{page}\n{page}\n")
+    first = newsdown("-i", listing, "-d", out, "-j", jobs, "--no-respect-robots")
+    assert first.returncode == 0, first.stderr
+    assert outputs(out) == ["story-number-7-2.md", "story-number-7-3.md", "story-number-7.md"]
+    assert "Story number 7" in (out / "story-number-7.md").read_text()
+    assert "Story number 8" in (out / "story-number-7-2.md").read_text()
+    # Rerun: each name is where it was, so all three are skipped, none converted into another's name.
+    again = newsdown("-i", listing, "-d", out, "-j", jobs, "--no-respect-robots")
+    assert again.returncode == 0, again.stderr
+    assert b"converted 0, skipped 3, failed 0" in again.stderr
+    assert outputs(out) == ["story-number-7-2.md", "story-number-7-3.md", "story-number-7.md"]
+
+
+def test_a_file_ahead_of_a_url_keeps_its_own_name(http_server: LocalServer, tmp_path: Path) -> None:
+    url = http_server.route("/story", body=small_page(7).encode(), headers=HTML)
+    page = tmp_path / "story-number-7.html"
+    page.write_text(small_page(8))
+    out = tmp_path / "out"
+    result = newsdown(page, url, "-d", out, "-j", "2", "--no-respect-robots")
+    assert result.returncode == 0, result.stderr
+    assert "Story number 8" in (out / "story-number-7.md").read_text()
+    assert "Story number 7" in (out / "story-number-7-2.md").read_text()

@@ -1,5 +1,6 @@
 """The worker pool: each worker holds the job it converts and the next one, cuts a slow document off
-itself, and the jobs behind a document that crashed or hung its worker go to a fresh worker."""
+itself, and the jobs behind a document that crashed or hung its worker go to a fresh worker; a job
+that comes with its output's name is written by the worker, never half-written."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdown.cli import pool
+from newsdown.cli import output, pool
+from newsdown.cli.exitcodes import ExitCode
 from newsdown.converters.model import Options, Source
 from tests.helpers import SAMPLES
 
@@ -28,8 +30,9 @@ def slow(tmp_path: Path) -> Path:
     return path
 
 
-def file_job(path: Path) -> pool.Job:
-    return pool.Job(origin=str(path), path=str(path), options=Options())
+def file_job(path: Path, target: Path | None = None, *, force: bool = False) -> pool.Job:
+    named = str(target) if target is not None else None
+    return pool.Job(origin=str(path), path=str(path), options=Options(), target=named, force=force)
 
 
 def run_pool(workers: pool.WorkerPool, body: Awaitable[list[pool.Result]]) -> list[pool.Result]:
@@ -108,3 +111,86 @@ def test_documents_as_bytes_with_big_results_do_not_deadlock_the_pipe() -> None:
 
     results = run_pool(workers, convert())
     assert all(r.ok and r.text is not None and len(r.text) > 500_000 for r in results)
+
+
+def test_a_worker_writes_a_named_job_itself_and_sends_back_no_text(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "folder" / "harbour.md"
+    workers = pool.WorkerPool(1, doc_timeout=0)
+
+    async def convert() -> list[pool.Result]:
+        return [await workers.convert(file_job(PAGE, target))]
+
+    (written,) = run_pool(workers, convert())
+    assert written.ok
+    assert written.written
+    assert written.text is None
+    here = pool.convert_job(file_job(PAGE)).text
+    assert here is not None
+    assert here.startswith("---\n")
+    assert target.read_text(encoding="utf-8") == here
+    assert sorted(p.name for p in target.parent.iterdir()) == ["harbour.md"]  # no temporary left
+
+
+def test_a_named_job_whose_file_exists_is_skipped_without_reading_it(tmp_path: Path) -> None:
+    target = tmp_path / "kept.md"
+    target.write_text("mine\n")
+    missing = tmp_path / "gone.html"  # read, it would fail
+    (skipped,) = run_pool_of_one([file_job(missing, target)])
+    assert skipped.skipped
+    assert not skipped.ok
+    assert skipped.message == f"{target} exists (use --force to overwrite)"
+    assert target.read_text() == "mine\n"
+
+
+def test_a_named_job_with_force_replaces_the_file(tmp_path: Path) -> None:
+    target = tmp_path / "replaced.md"
+    target.write_text("old\n")
+    (written,) = run_pool_of_one([file_job(PAGE, target, force=True)])
+    assert written.written
+    assert "Harbour" in target.read_text(encoding="utf-8")
+
+
+def test_a_named_job_that_cannot_be_written_fails_alone(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file where a folder should be")
+    blocked, after = run_pool_of_one(
+        [file_job(PAGE, tmp_path / "file" / "x.md"), file_job(PAGE, tmp_path / "y.md")]
+    )
+    assert blocked.code == ExitCode.OUTPUT
+    assert blocked.message.startswith(f"cannot write {tmp_path / 'file' / 'x.md'}: ")
+    assert after.written
+    assert (tmp_path / "y.md").is_file()
+
+
+def test_a_worker_killed_while_it_holds_named_jobs_leaves_no_temporary_file(
+    slow: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    workers = pool.WorkerPool(1, doc_timeout=0)
+
+    async def convert() -> int:
+        pending = asyncio.ensure_future(workers.convert(file_job(slow, out / "slow.md")))
+        await asyncio.sleep(1)
+        (worker,) = workers._alive
+        assert worker.process.pid is not None
+        # What a write cut off by the kill would leave, and a temporary file of another process.
+        (out / f"{output.temporary_prefix(out / 'slow.md', worker.process.pid)}3.tmp").write_text("half")
+        (out / f"{output.temporary_prefix(out / 'slow.md', 1)}3.tmp").write_text("not ours")
+        workers.close()  # as Ctrl-C does
+        pending.cancel()
+        return worker.process.pid
+
+    try:
+        asyncio.run(convert())
+    finally:
+        workers.close()
+    assert [p.name for p in out.iterdir()] == [".slow.md.1-3.tmp"]
+
+
+def run_pool_of_one(jobs: list[pool.Job]) -> list[pool.Result]:
+    workers = pool.WorkerPool(1, doc_timeout=0)
+
+    async def convert() -> list[pool.Result]:
+        return list(await asyncio.gather(*(workers.convert(job) for job in jobs)))
+
+    return run_pool(workers, convert())
