@@ -12,6 +12,7 @@ from newsdown.converters.fetch import is_url
 
 # What a folder is searched for; other files in it are not pages and are passed over.
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".txt", ".html.gz", ".htm.gz")
+_LONGEST_SUFFIX_FIRST = sorted(PAGE_SUFFIXES, key=len, reverse=True)  # ".html.gz" before ".gz"
 STDIN = "-"
 # Schemes that look like URLs but are never fetched: local files by URL, scripts, inline data.
 REFUSED_SCHEMES = ("file:", "javascript:", "data:", "ftp:", "vbscript:", "about:", "mailto:")
@@ -98,7 +99,7 @@ def is_page_name(name: str) -> bool:
 def page_stem(name: str) -> str:
     """'a.html.gz' -> 'a', 'b.htm' -> 'b', 'c' -> 'c'."""
     lowered = name.lower()
-    for suffix in sorted(PAGE_SUFFIXES, key=len, reverse=True):
+    for suffix in _LONGEST_SUFFIX_FIRST:
         if lowered.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return Path(name).stem or name

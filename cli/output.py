@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import re
@@ -52,11 +53,17 @@ def safe_component(name: str) -> str:
 def relative_output(spec: InputSpec, title: str | None, extension: str) -> Path:
     """The output path under --output-dir: mirrored for folder inputs, the stem or a slug otherwise."""
     if spec.relative is not None:
-        parts = [safe_component(part) for part in spec.relative.parent.parts if part not in ("", ".", "..")]
-        return Path(*parts, safe_component(page_stem(spec.relative.name)) + extension)
+        return _safe_folder(spec.relative.parent) / (
+            safe_component(page_stem(spec.relative.name)) + extension
+        )
     if spec.kind == "file" and spec.path is not None:
         return Path(safe_component(page_stem(spec.path.name)) + extension)
     return Path((slugify(title or "") or _url_fallback(spec.origin)) + extension)
+
+
+@functools.lru_cache(maxsize=256)  # a folder's pages come one after another: made once per folder
+def _safe_folder(folder: Path) -> Path:
+    return Path(*(safe_component(part) for part in folder.parts if part not in ("", ".", "..")))
 
 
 def _url_fallback(origin: str) -> str:
@@ -75,16 +82,15 @@ class OutputPlan:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._resolved_root = _resolve(root)  # once: resolving walks the whole path on disk
-        self._resolved_folders: dict[Path, Path] = {root: self._resolved_root}  # once per folder
+        self._folder_inside: dict[Path, bool] = {root: True}  # once per folder, for the same reason
         self.claimed: set[str] = set()
 
     def claim(self, relative: Path) -> Path:
-        stem, suffix = relative.stem, relative.suffix
         candidate, number = relative, 1
         # Case-insensitive file systems (macOS, Windows) treat A.md and a.md as one file.
         while _fold(candidate) in self.claimed:
             number += 1
-            candidate = relative.with_name(f"{stem}-{number}{suffix}")
+            candidate = relative.with_name(f"{relative.stem}-{number}{relative.suffix}")
         self.claimed.add(_fold(candidate))
         target = self.root / candidate
         self._ensure_inside(target)
@@ -92,11 +98,13 @@ class OutputPlan:
 
     def _ensure_inside(self, target: Path) -> None:
         """Refuse a target that a symlink (to a folder, or the file itself) points out of the root."""
-        folder = self._resolved_folders.get(target.parent)
-        if folder is None:
-            folder = self._resolved_folders[target.parent] = _resolve(target.parent)
-        resolved = _resolve(target) if target.is_symlink() else folder / target.name
-        if not resolved.is_relative_to(self._resolved_root):
+        inside = self._folder_inside.get(target.parent)
+        if inside is None:
+            inside = _resolve(target.parent).is_relative_to(self._resolved_root)
+            self._folder_inside[target.parent] = inside
+        if inside and target.is_symlink():
+            inside = _resolve(target).is_relative_to(self._resolved_root)
+        if not inside:
             raise OutputError(f"refusing to write outside {self.root}: {target}")
 
 

@@ -31,7 +31,7 @@ from newsdown.cli.deadline import DocumentTimeoutError, time_limit
 from newsdown.cli.exitcodes import ExitCode
 from newsdown.cli.output import TargetExistsError, remove_temporaries, write_atomically
 from newsdown.converters.errors import InputError, NewsdownError, OutputError
-from newsdown.converters.model import Article, Options, Source
+from newsdown.converters.model import Article, Options, Source, pickled_as_tuple
 
 OutputFormat = Literal["markdown", "json", "text"]
 # Modules a fresh worker needs; the fork server imports them once, so workers start warm.
@@ -51,6 +51,7 @@ WATCHDOG_GRACE = 2.0  # seconds past --doc-timeout before the parent kills a wor
 CRASHED = "the converter crashed on this page"
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Job:
     """One document to convert: a file the worker reads itself, or bytes already read or fetched."""
@@ -68,6 +69,7 @@ class Job:
     force: bool = False  # replace an existing target
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Result:
     """What became of a Job: the rendered text (or its target written), or an exit code and a
@@ -256,13 +258,19 @@ class WorkerPool:
         self.closed = False
 
     async def convert(self, job: Job) -> Result:
+        return await self.submit(job)
+
+    def submit(self, job: Job) -> asyncio.Future[Result]:
+        """Queue the job; the future gets its Result, never an exception. (A future, not a task:
+        a batch submits every file it converts, and a task per file costs the parent a few turns
+        of the event loop.)"""
         loop = asyncio.get_running_loop()
         if not self._lanes:
             self._lanes = [_Lane(self, loop) for _ in range(self.size)]
         future: asyncio.Future[Result] = loop.create_future()
         self.waiting.append((job, future))
         self.dispatch()
-        return await future
+        return future
 
     def dispatch(self) -> None:
         """Send waiting jobs, each to the least busy lane that can take it."""
@@ -271,10 +279,13 @@ class WorkerPool:
             if future.cancelled():
                 self.waiting.popleft()
                 continue
-            lanes = [lane for lane in self._lanes if lane.can_take(job)]
-            if not lanes:
+            least_busy = None
+            for lane in self._lanes:
+                if lane.can_take(job) and (least_busy is None or len(lane.sent) < len(least_busy.sent)):
+                    least_busy = lane
+            if least_busy is None:
                 return
-            min(lanes, key=lambda lane: len(lane.sent)).send(self.waiting.popleft())
+            least_busy.send(self.waiting.popleft())
 
     def start(self) -> Worker:
         if self.closed:
@@ -311,6 +322,7 @@ class _Lane:
         self.worker: Worker | None = None
         self.sent: collections.deque[Pending] = collections.deque()
         self._watchdog: asyncio.TimerHandle | None = None
+        self._since = 0.0  # when the oldest job sent started converting (loop time)
 
     def can_take(self, job: Job) -> bool:
         if not self.sent:
@@ -352,20 +364,30 @@ class _Lane:
         except Exception as error:  # noqa: BLE001  # a bug here must fail one document, not hang the run
             self._lose_worker(Result(code=ExitCode.PARTIAL, message=f"internal error ({error!r})"))
         else:
-            self._disarm()
             _settle(self.sent.popleft()[1], result)
             if self.sent:
                 self._arm()  # the next job started when this result was sent: before now
         self.pool.dispatch()
 
-    def _hung(self) -> None:
+    def _arm(self) -> None:
+        """Watch the oldest job sent, from now. The timer is not moved for every job (a timer
+        handle made and cancelled per document): when it fires, it looks at the job then oldest."""
+        if self.pool.watchdog is None:
+            return
+        self._since = self.loop.time()
+        if self._watchdog is None:
+            self._watchdog = self.loop.call_at(self._since + self.pool.watchdog, self._check)
+
+    def _check(self) -> None:
         self._watchdog = None
+        if not self.sent or self.pool.watchdog is None:
+            return  # idle: the next job sent arms it again
+        due = self._since + self.pool.watchdog
+        if self.loop.time() < due:
+            self._watchdog = self.loop.call_at(due, self._check)
+            return
         self._lose_worker(timed_out(self.pool.doc_timeout))
         self.pool.dispatch()
-
-    def _arm(self) -> None:
-        if self.pool.watchdog is not None:
-            self._watchdog = self.loop.call_later(self.pool.watchdog, self._hung)
 
     def _disarm(self) -> None:
         if self._watchdog is not None:

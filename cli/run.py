@@ -14,6 +14,7 @@ the file writes it; the rest at the end, here, where stdout is written too, in i
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import io
@@ -294,12 +295,13 @@ def name_late_file(spec: InputSpec, settings: Settings, plan: OutputPlan | None)
 
 @dataclass(frozen=True, slots=True)
 class InFlight:
-    """An input of a batch on its way: read, fetched or converted by its task."""
+    """An input of a batch on its way: read, fetched or converted by its task (for a file with
+    worker processes, the pool's future: nothing to read or fetch here first)."""
 
     spec: InputSpec
     early: EarlyName
     named_late: bool  # its name is claimed once it is converted (from its headline, for a URL)
-    task: asyncio.Task[Result]
+    task: asyncio.Future[Result]
 
 
 class Batch:
@@ -372,6 +374,10 @@ class Batch:
         early = name_early(spec, self.settings, self.plan) if not self._unnamed else None
         named_late = early is None and self.plan is not None and spec.kind != "invalid"
         self._unnamed += named_late
+        if self.pool is not None and spec.kind == "file" and not isinstance(early, OutputError):
+            return InFlight(
+                spec, early, named_late, self.pool.submit(make_job(spec, self.settings, None, early))
+            )
         return InFlight(spec, early, named_late, asyncio.create_task(self._prepare(spec, early)))
 
     async def _prepare(self, spec: InputSpec, early: EarlyName) -> Result:
@@ -462,10 +468,13 @@ class Feed:
 
     def __init__(self, specs: Iterator[InputSpec], limit: int) -> None:
         self._loop = asyncio.get_running_loop()
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
-        # Room to read ahead goes back to the reading thread in handfuls, not one input at a time:
-        # each hand-over wakes that thread, and with every core busy converting, waking it costs
-        # more than reading an input. A SimpleQueue (in C) of counts, rather than a Semaphore, whose
+        # Inputs read, not yet taken. The reading thread wakes the event loop only when the consumer
+        # waits on an empty feed: a wake-up is a system call and a turn of the loop, which on a
+        # machine whose cores are busy converting cost more than reading the input.
+        self._ready: collections.deque[object] = collections.deque()
+        self._waiter: asyncio.Future[None] | None = None
+        # Room to read ahead goes back to the reading thread in handfuls, not one input at a time,
+        # for the same reason. A SimpleQueue (in C) of counts, rather than a Semaphore, whose
         # Python-level Condition cost as much per input as the rest of the hand-over.
         self._room: queue.SimpleQueue[int] = queue.SimpleQueue()
         self._room.put(limit)
@@ -486,13 +495,25 @@ class Feed:
                 if self._stopped.is_set():
                     return
                 room -= 1
-                self._loop.call_soon_threadsafe(self._queue.put_nowait, spec)
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, self._END)
+                self._hand_over(spec)
+            self._hand_over(self._END)
         except RuntimeError:  # the loop is closed: the run is over
             return
         except BaseException as error:  # noqa: BLE001  # handed to the consumer, raised there
             with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._queue.put_nowait, error)
+                self._hand_over(error)
+
+    def _hand_over(self, item: object) -> None:
+        self._ready.append(item)
+        # Appended first, then the waiter looked at; get() sets its waiter first, then looks at
+        # the inputs again: one of the two sees the other, so no input is left unnoticed.
+        if self._waiter is not None:
+            self._loop.call_soon_threadsafe(self._wake)
+
+    def _wake(self) -> None:
+        waiter, self._waiter = self._waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _take_room(self) -> int:
         try:
@@ -501,7 +522,16 @@ class Feed:
             return 0
 
     async def get(self) -> InputSpec | None:
-        item = await self._queue.get()
+        while not self._ready:
+            waiter = self._waiter = self._loop.create_future()
+            if self._ready:  # handed over just before the waiter was there
+                self._waiter = None
+                break
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        item = self._ready.popleft()
         if item is self._END:
             return None
         self._taken += 1
@@ -540,7 +570,7 @@ def describe(outcome: Outcome, messages: Messages) -> None:
         messages.error(outcome.origin, outcome.message)
     elif outcome.status == "skipped":
         messages.warning(outcome.origin, f"skipped: {outcome.message}")
-    else:
+    elif messages.verbosity >= 1:  # asked first: formatted for every input of a batch, else
         where = f" -> {outcome.output}" if outcome.output else ""
         messages.info(f"{outcome.origin}: converted{where}")
 

@@ -5,6 +5,7 @@ that comes with its output's name is written by the worker, never half-written."
 from __future__ import annotations
 
 import asyncio
+import pickle
 import time
 from collections.abc import Awaitable
 from pathlib import Path
@@ -194,3 +195,16 @@ def run_pool_of_one(jobs: list[pool.Job]) -> list[pool.Result]:
         return list(await asyncio.gather(*(workers.convert(job) for job in jobs)))
 
     return run_pool(workers, convert())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        Options(input_format="text", include_images=False),
+        Source(origin="-", data=b"<p>x</p>", url="https://example.org/", charset="latin-1"),
+        pool.Job(origin="a.html", path="a.html", options=Options(allow_empty=True), target="out/a.md"),
+        pool.Result(written=True, title="T", removed=(("rule", "text"),), code=ExitCode.OUTPUT),
+    ],
+)
+def test_what_crosses_to_a_worker_and_back_pickles_to_an_equal_value(value: object) -> None:
+    assert pickle.loads(pickle.dumps(value)) == value  # our own bytes
