@@ -2,7 +2,7 @@
 
 1. pages per second of `--jobs 2` over `--jobs 1` on a generated folder (target: at least 1.7 on
    two cores), beside the machine's own ceiling: two `--jobs 1` processes at once, each on half the
-   folder, with no pool at all; the median of --batch-rounds rounds (default 3);
+   folder, with no pool at all; the median of --batch-rounds rounds (default 5);
 2. peak memory (resident, all newsdown processes summed) converting that folder with --jobs 2
    (target: under 300 MB for 10,000 pages);
 3. milliseconds per page on the scrapinghub pages, one job, in this process: newsdown,
@@ -10,7 +10,7 @@
    pipeline newsdown started from (target: newsdown at most a third of trafilatura); the median of
    --rounds rounds (default 3) in which the three take turns.
 
-    python bench/speed.py              # 10,000 pages; about ten minutes
+    python bench/speed.py              # 10,000 pages; about twelve minutes
     python bench/speed.py --pages 1000 --batch-rounds 1 # quicker
 """
 
@@ -105,7 +105,7 @@ def run_at_once(commands: list[list[str]], *, sample_memory: bool) -> tuple[floa
 
 @dataclass(frozen=True, slots=True)
 class BatchRound:
-    one_job: float  # seconds
+    one_job: float  # seconds: the mean of the --jobs 1 runs before and after the others
     two_jobs: float
     two_halves: float  # two --jobs 1 processes at once, each on half the folder: the machine's ceiling
     peak_kb: int  # of --jobs 2
@@ -119,11 +119,14 @@ def batch_round(folder: Path, scratch: Path) -> BatchRound:
         shutil.rmtree(scratch / name, ignore_errors=True)
         return scratch / name
 
-    one, _ = run_at_once([newsdown_command([folder], fresh("one"), 1)], sample_memory=False)
+    # --jobs 1 runs first and last, and its mean is the baseline: the machine's speed drifts over
+    # a round, and a drift that is steady over it then cancels out of both ratios.
+    before, _ = run_at_once([newsdown_command([folder], fresh("one"), 1)], sample_memory=False)
     two, peak = run_at_once([newsdown_command([folder], fresh("two"), 2)], sample_memory=True)
     commands = [newsdown_command(half, fresh(f"half{n}"), 1) for n, half in enumerate(halves)]
     split, _ = run_at_once(commands, sample_memory=False)
-    return BatchRound(one_job=one, two_jobs=two, two_halves=split, peak_kb=peak)
+    after, _ = run_at_once([newsdown_command([folder], fresh("one"), 1)], sample_memory=False)
+    return BatchRound(one_job=(before + after) / 2, two_jobs=two, two_halves=split, peak_kb=peak)
 
 
 def compare_per_page(limit: int | None, rounds_count: int) -> tuple[dict[str, float], int]:
@@ -173,7 +176,7 @@ def main() -> None:
     parser.add_argument("--compare-pages", type=int, default=None, help="scrapinghub pages (default: all)")
     parser.add_argument("--compare-only", action="store_true", help="only the per-page comparison")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the per-page comparison (median)")
-    parser.add_argument("--batch-rounds", type=int, default=3, help="rounds of the batch runs (median)")
+    parser.add_argument("--batch-rounds", type=int, default=5, help="rounds of the batch runs (median)")
     args = parser.parse_args()
     # The per-page comparison first: the batch part writes and deletes some 90,000 files, and the
     # in-process timings taken right after it were slower (newsdown 13.3 ms a page, against 10.5 and
@@ -185,7 +188,7 @@ def main() -> None:
 
 
 def report_batch(pages: int, rounds_count: int) -> None:
-    """The three runs take turns, round after round, and each ratio is taken within a round: this
+    """The runs take turns, round after round, and each ratio is taken within a round: this
     machine's speed drifts by tens of percent over minutes, and a ratio of neighbours cancels that."""
     with tempfile.TemporaryDirectory(prefix="newsdown-bench-") as temporary:
         folder = Path(temporary, "pages")

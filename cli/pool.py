@@ -44,6 +44,9 @@ PRELOAD = [
     "newsdown.converters.metadata",
     "newsdown.converters.frontmatter",
     "newsdown.converters.text",
+    "newsdown.converters.readable",  # readability and lxml's cleaner, imported at the first page
+    "newsdown.converters.limits",
+    "newsdown.converters.fetch",  # reads the file a job names (and imports http.client, email)
 ]
 TASKS_PER_WORKER = 2000  # then the worker is replaced, so a slow leak in a parser cannot grow forever
 DEPTH = 2  # jobs a worker holds: the one it converts and the next, so it never waits for the parent
