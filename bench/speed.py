@@ -8,7 +8,8 @@
 3. milliseconds per page on the scrapinghub pages, one job, in this process: newsdown,
    trafilatura.extract(markdown, with metadata), and the naive readability-lxml + markdownify
    pipeline newsdown started from (target: newsdown at most a third of trafilatura); the median of
-   --rounds rounds (default 3) in which the three take turns.
+   --rounds rounds (default 5) in which the three take turns, and the ratios taken within each
+   round, then their median.
 
     python bench/speed.py              # 10,000 pages; about twelve minutes
     python bench/speed.py --pages 1000 --batch-rounds 1 # quicker
@@ -129,10 +130,10 @@ def batch_round(folder: Path, scratch: Path) -> BatchRound:
     return BatchRound(one_job=(before + after) / 2, two_jobs=two, two_halves=split, peak_kb=peak)
 
 
-def compare_per_page(limit: int | None, rounds_count: int) -> tuple[dict[str, float], int]:
+def compare_per_page(limit: int | None, rounds_count: int) -> tuple[dict[str, list[float]], int]:
     """Milliseconds per page over the same scrapinghub pages, in this process, for newsdown, for
     trafilatura, and for the naive pipeline newsdown started from (readability-lxml's summary, then
-    markdownify); the median of `rounds_count` rounds."""
+    markdownify); one figure a round for each."""
     import trafilatura
     from markdownify import markdownify
     from readability import Document
@@ -165,7 +166,7 @@ def compare_per_page(limit: int | None, rounds_count: int) -> tuple[dict[str, fl
             for page in pages:
                 convert(page)
             rounds[name].append(1000 * (time.perf_counter() - started) / len(pages))
-    return {name: statistics.median(times) for name, times in rounds.items()}, len(pages)
+    return rounds, len(pages)
 
 
 def main() -> None:
@@ -175,7 +176,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10_000, help="pages in the generated folder")
     parser.add_argument("--compare-pages", type=int, default=None, help="scrapinghub pages (default: all)")
     parser.add_argument("--compare-only", action="store_true", help="only the per-page comparison")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the per-page comparison (median)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the per-page comparison (median)")
     parser.add_argument("--batch-rounds", type=int, default=5, help="rounds of the batch runs (median)")
     args = parser.parse_args()
     # The per-page comparison first: the batch part writes and deletes some 90,000 files, and the
@@ -212,14 +213,17 @@ def report_batch(pages: int, rounds_count: int) -> None:
 
 
 def report_per_page(limit: int | None, rounds: int) -> None:
+    """Each ratio is taken within a round, where the tools ran seconds apart, and the median of
+    those is printed: the machine drifts more between rounds than within one."""
     timings, count = compare_per_page(limit, rounds)
-    listed = ", ".join(f"{name} {ms:.1f}" for name, ms in timings.items())
+    listed = ", ".join(f"{name} {statistics.median(ms):.1f}" for name, ms in timings.items())
     print(f"ms/page on {count} scrapinghub pages, one job, median of {rounds} rounds: {listed}")
     ours = timings["newsdown"]
-    ratio = ours / timings["trafilatura"]
-    print(f"newsdown over trafilatura time ratio: {ratio:.3f} (target <= 0.333, a third)")
-    naive = timings["readability+markdownify"]
-    print(f"newsdown over readability+markdownify time ratio: {ours / naive:.2f}")
+    for other, target in (("trafilatura", " (target <= 0.333, a third)"), ("readability+markdownify", "")):
+        ratios = [mine / theirs for mine, theirs in zip(ours, timings[other], strict=True)]
+        each = ", ".join(f"{ratio:.3f}" for ratio in ratios)
+        median = statistics.median(ratios)
+        print(f"newsdown over {other} time ratio, median: {median:.3f}{target}; rounds {each}")
 
 
 if __name__ == "__main__":
